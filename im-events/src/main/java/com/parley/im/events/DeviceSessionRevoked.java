@@ -1,0 +1,18 @@
+package com.parley.im.events;
+
+import java.time.Instant;
+
+/**
+ * A device session ended (logout, or reuse of a spent refresh token). Gateways close that device's
+ * sockets. Published by user-service to {@value Destinations#DEVICE_SESSION_REVOKED}.
+ *
+ * @param reason {@code logout} or {@code refresh_token_reuse}
+ */
+public record DeviceSessionRevoked(
+    String eventId,
+    Instant occurredAt,
+    String userId,
+    String deviceId,
+    String sessionId,
+    String reason)
+    implements DomainEvent {}

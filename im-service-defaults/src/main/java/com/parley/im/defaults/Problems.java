@@ -1,0 +1,39 @@
+package com.parley.im.defaults;
+
+import com.parley.im.protocol.ErrorCodes;
+import java.net.URI;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+
+/** Builds RFC 9457 problem details that always carry a stable {@code code} member. */
+public final class Problems {
+
+  private Problems() {}
+
+  public static ProblemDetail of(HttpStatusCode status, String code, String detail) {
+    ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+    problem.setType(URI.create("https://parley.dev/problems/" + code.replace('_', '-')));
+    problem.setProperty("code", code);
+    return problem;
+  }
+
+  /** The code that a framework-raised status maps to when nothing more specific is known. */
+  public static String codeFor(HttpStatusCode status) {
+    HttpStatus known = HttpStatus.resolve(status.value());
+    if (known == null) {
+      return status.is5xxServerError() ? ErrorCodes.INTERNAL_ERROR : ErrorCodes.VALIDATION_FAILED;
+    }
+    return switch (known) {
+      case UNAUTHORIZED -> ErrorCodes.UNAUTHORIZED;
+      case FORBIDDEN -> ErrorCodes.FORBIDDEN;
+      case NOT_FOUND, METHOD_NOT_ALLOWED -> ErrorCodes.NOT_FOUND;
+      case TOO_MANY_REQUESTS -> ErrorCodes.RATE_LIMITED;
+      case PAYLOAD_TOO_LARGE -> "too_large";
+      case UNSUPPORTED_MEDIA_TYPE -> "unsupported_media_type";
+      case SERVICE_UNAVAILABLE, GATEWAY_TIMEOUT, BAD_GATEWAY -> ErrorCodes.SERVICE_UNAVAILABLE;
+      default ->
+          status.is5xxServerError() ? ErrorCodes.INTERNAL_ERROR : ErrorCodes.VALIDATION_FAILED;
+    };
+  }
+}

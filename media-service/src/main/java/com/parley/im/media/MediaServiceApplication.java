@@ -1,0 +1,13 @@
+package com.parley.im.media;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+
+/** Uploads, stored bytes, thumbnails and media access rights. */
+@SpringBootApplication
+public class MediaServiceApplication {
+
+  public static void main(String[] args) {
+    SpringApplication.run(MediaServiceApplication.class, args);
+  }
+}
