@@ -38,6 +38,17 @@ class RelationServiceApplicationTests {
   }
 
   @Test
+  void exportsMetricsForPrometheus() {
+    http.get()
+        .uri("/actuator/prometheus")
+        .exchange()
+        .expectStatus()
+        .isOk()
+        .expectBody(String.class)
+        .value(body -> assertThat(body).contains("jvm_memory_used_bytes"));
+  }
+
+  @Test
   void migratesItsOwnDatabaseOnStartup() {
     Long applied =
         db.sql("select count(*) from flyway_schema_history where success")
