@@ -1,0 +1,49 @@
+package com.parley.im.load;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Entry point: {@code java -jar load-tool/target/load-tool.jar COMMAND [--option value ...]}.
+ *
+ * <ul>
+ *   <li>{@code idle}: opens many idle WebSockets through the gateway and prints the gateway's
+ *       memory per socket.
+ * </ul>
+ *
+ * See {@code load-tool/README.md}.
+ */
+public final class LoadTool {
+
+  private LoadTool() {}
+
+  public static void main(String[] args) throws Exception {
+    if (args.length == 0 || args[0].equals("help") || args[0].equals("--help")) {
+      System.out.println(
+          """
+          usage: java -jar load-tool/target/load-tool.jar idle [options]
+            --base URL          gateway address (default http://localhost:8080)
+            --sockets N         idle sockets to open (default 2000)
+            --gateway-pid PID   gateway process (default: read from .im/pids/gateway-service.pid)
+            --hold SECONDS      keep them open (heartbeating) this long before measuring (default 10)
+          """);
+      return;
+    }
+    Map<String, String> options = options(args);
+    switch (args[0]) {
+      case "idle" -> new IdleSocketBenchmark(options).run();
+      default -> throw new IllegalArgumentException("unknown command: " + args[0]);
+    }
+  }
+
+  private static Map<String, String> options(String[] args) {
+    Map<String, String> options = new HashMap<>();
+    for (int i = 1; i < args.length; i++) {
+      if (!args[i].startsWith("--") || i + 1 >= args.length) {
+        throw new IllegalArgumentException("expected --name value, got " + args[i]);
+      }
+      options.put(args[i].substring(2), args[++i]);
+    }
+    return options;
+  }
+}
