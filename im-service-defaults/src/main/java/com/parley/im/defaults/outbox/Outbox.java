@@ -1,0 +1,72 @@
+package com.parley.im.defaults.outbox;
+
+import com.parley.im.events.DomainEvent;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.transaction.NoTransactionException;
+import org.springframework.transaction.reactive.TransactionSynchronization;
+import org.springframework.transaction.reactive.TransactionSynchronizationManager;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Appends events to the {@code outbox_event} table. Call {@link #append} inside the R2DBC
+ * transaction that makes the change the event describes: the event then exists if and only if the
+ * change committed. After the commit the {@link OutboxRelay} is woken up to publish it at once;
+ * should that fail, its poll picks the row up later.
+ */
+public class Outbox {
+
+  private final DatabaseClient db;
+  private final JsonMapper json;
+  private final Sinks.Many<Boolean> commits = Sinks.many().multicast().directBestEffort();
+
+  public Outbox(DatabaseClient db, JsonMapper json) {
+    this.db = db;
+    this.json = json;
+  }
+
+  /** Stores {@code event} for publication to {@code destination} in the current transaction. */
+  public Mono<Void> append(String destination, DomainEvent event) {
+    return Mono.fromCallable(() -> json.writeValueAsString(event))
+        .flatMap(
+            payload ->
+                db.sql(
+                        "insert into outbox_event (event_id, destination, event_type, payload)"
+                            + " values (:eventId, :destination, :eventType, :payload)")
+                    .bind("eventId", event.eventId())
+                    .bind("destination", destination)
+                    .bind("eventType", event.getClass().getSimpleName())
+                    .bind("payload", payload)
+                    .then())
+        .then(wakeRelayAfterCommit());
+  }
+
+  /** Signals once after each transaction that appended events committed. */
+  Flux<Boolean> commits() {
+    return commits.asFlux();
+  }
+
+  private Mono<Void> wakeRelayAfterCommit() {
+    return TransactionSynchronizationManager.forCurrentTransaction()
+        .doOnNext(
+            tsm -> {
+              if (tsm.isSynchronizationActive()) {
+                tsm.registerSynchronization(
+                    new TransactionSynchronization() {
+                      @Override
+                      public Mono<Void> afterCommit() {
+                        return Mono.fromRunnable(() -> commits.tryEmitNext(Boolean.TRUE));
+                      }
+                    });
+              } else {
+                commits.tryEmitNext(Boolean.TRUE);
+              }
+            })
+        .onErrorResume(
+            NoTransactionException.class,
+            e -> Mono.fromRunnable(() -> commits.tryEmitNext(Boolean.TRUE)))
+        .then();
+  }
+}

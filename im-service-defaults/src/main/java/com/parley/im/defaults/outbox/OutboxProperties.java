@@ -1,0 +1,22 @@
+package com.parley.im.defaults.outbox;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Settings of the outbox relay ({@code im.outbox.*}).
+ *
+ * @param pollInterval how often the relay looks for unpublished rows when nothing woke it up
+ * @param batchSize rows published per transaction
+ * @param confirmTimeout how long to wait for the broker's publisher confirm of one message
+ * @param retryBackoff delay before a failed row is tried again (doubled per attempt)
+ * @param maxRetryBackoff upper bound of that delay
+ */
+@ConfigurationProperties("im.outbox")
+public record OutboxProperties(
+    @DefaultValue("1s") Duration pollInterval,
+    @DefaultValue("100") int batchSize,
+    @DefaultValue("5s") Duration confirmTimeout,
+    @DefaultValue("1s") Duration retryBackoff,
+    @DefaultValue("60s") Duration maxRetryBackoff) {}

@@ -1,0 +1,17 @@
+-- Transactional outbox shared by the services that opt in (com.parley.im.defaults.outbox).
+-- Repeatable and idempotent: add columns with "add column if not exists", never drop.
+create table if not exists outbox_event (
+  id              bigserial primary key,
+  event_id        text        not null unique,
+  destination     text        not null,
+  event_type      text        not null,
+  payload         text        not null,
+  created_at      timestamptz not null default now(),
+  attempts        integer     not null default 0,
+  next_attempt_at timestamptz not null default now(),
+  last_error      text,
+  published_at    timestamptz
+);
+
+create index if not exists outbox_event_unpublished
+  on outbox_event (id) where published_at is null;

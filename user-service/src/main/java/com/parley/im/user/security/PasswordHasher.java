@@ -1,0 +1,78 @@
+package com.parley.im.user.security;
+
+import com.parley.im.defaults.ApiException;
+import com.parley.im.protocol.ErrorCodes;
+import com.parley.im.user.UserProperties;
+import java.util.concurrent.RejectedExecutionException;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.crypto.argon2.Argon2PasswordEncoder;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Argon2id hashing on a bounded scheduler of its own, never on an event loop. At most {@code
+ * maxConcurrent} hashes run at once (which also bounds their memory to {@code memoryKib *
+ * maxConcurrent}) and at most {@code maxQueued} wait; beyond that requests get 503.
+ */
+@Component
+public class PasswordHasher implements DisposableBean {
+
+  private static final int SALT_BYTES = 16;
+  private static final int HASH_BYTES = 32;
+
+  private final Argon2PasswordEncoder encoder;
+  private final Scheduler scheduler;
+  private final Mono<String> decoy;
+
+  @Autowired
+  public PasswordHasher(UserProperties properties) {
+    this(properties.passwordHashing());
+  }
+
+  public PasswordHasher(UserProperties.PasswordHashing cost) {
+    encoder =
+        new Argon2PasswordEncoder(
+            SALT_BYTES, HASH_BYTES, cost.parallelism(), cost.memoryKib(), cost.iterations());
+    scheduler =
+        Schedulers.newBoundedElastic(
+            cost.maxConcurrent(), cost.maxQueued(), "password-hashing", 60, true);
+    // Compared against when the username is unknown, so both answers take the same time.
+    decoy = onScheduler(() -> encoder.encode("no such user, same cost")).cache();
+  }
+
+  public Mono<String> hash(CharSequence raw) {
+    return onScheduler(() -> encoder.encode(raw));
+  }
+
+  /**
+   * Whether {@code raw} matches {@code encoded}. When {@code encoded} is null (no such user) the
+   * same work is done against a decoy hash and the answer is false.
+   */
+  public Mono<Boolean> matches(CharSequence raw, String encoded) {
+    if (encoded == null) {
+      return decoy.flatMap(d -> onScheduler(() -> encoder.matches(raw, d))).thenReturn(false);
+    }
+    return onScheduler(() -> encoder.matches(raw, encoded));
+  }
+
+  private <T> Mono<T> onScheduler(java.util.concurrent.Callable<T> work) {
+    return Mono.fromCallable(work)
+        .subscribeOn(scheduler)
+        .onErrorMap(
+            RejectedExecutionException.class,
+            e ->
+                new ApiException(
+                    HttpStatus.SERVICE_UNAVAILABLE,
+                    ErrorCodes.SERVICE_UNAVAILABLE,
+                    "Too many sign-ins at once; try again shortly."));
+  }
+
+  @Override
+  public void destroy() {
+    scheduler.dispose();
+  }
+}
