@@ -31,8 +31,15 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 public final class RunningSystem implements BeforeAllCallback {
 
-  private static final List<String> SERVICES =
+  private static final List<String> ALL_SERVICES =
       List.of("gateway", "user", "relation", "message", "presence", "unread", "media");
+
+  /** The services to check: all seven, or IM_SERVICES (the same subset that ./im starts). */
+  private static List<String> services() {
+    String subset = System.getenv("IM_SERVICES");
+    return subset == null || subset.isBlank() ? ALL_SERVICES : List.of(subset.trim().split("\\s+"));
+  }
+
   private static final Map<String, Integer> DEFAULT_PORTS =
       Map.of(
           "gateway", 8080,
@@ -137,7 +144,7 @@ public final class RunningSystem implements BeforeAllCallback {
     if (!isLocal()) {
       return answers(baseUrl() + "/actuator/health/readiness", false);
     }
-    for (String service : SERVICES) {
+    for (String service : services()) {
       if (!answers(
           "http://127.0.0.1:" + port(service) + "/actuator/health/readiness", /* needUp= */ true)) {
         return false;
