@@ -12,6 +12,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param confirmTimeout how long to wait for the broker's publisher confirm of one message
  * @param retryBackoff delay before a failed row is tried again (doubled per attempt)
  * @param maxRetryBackoff upper bound of that delay
+ * @param retention how long published rows are kept (for inspection) before they are deleted
  */
 @ConfigurationProperties("im.outbox")
 public record OutboxProperties(
@@ -19,4 +20,5 @@ public record OutboxProperties(
     @DefaultValue("100") int batchSize,
     @DefaultValue("5s") Duration confirmTimeout,
     @DefaultValue("1s") Duration retryBackoff,
-    @DefaultValue("60s") Duration maxRetryBackoff) {}
+    @DefaultValue("60s") Duration maxRetryBackoff,
+    @DefaultValue("7d") Duration retention) {}

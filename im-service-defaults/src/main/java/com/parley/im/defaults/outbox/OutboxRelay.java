@@ -39,6 +39,7 @@ public class OutboxRelay implements SmartLifecycle {
   private final OutboxPublisher publisher;
   private final OutboxProperties properties;
   private volatile Disposable running;
+  private volatile Disposable cleaning;
 
   public OutboxRelay(
       DatabaseClient db,
@@ -70,15 +71,40 @@ public class OutboxRelay implements SmartLifecycle {
                 1)
             .name("outbox.relay")
             .subscribe();
+    cleaning =
+        Flux.interval(Duration.ofMinutes(1), Duration.ofMinutes(10))
+            .onBackpressureDrop()
+            .concatMap(
+                tick ->
+                    deletePublished()
+                        .onErrorResume(
+                            e -> {
+                              log.warn("Could not delete old published outbox rows", e);
+                              return Mono.empty();
+                            }),
+                1)
+            .name("outbox.cleanup")
+            .subscribe();
+  }
+
+  /** Deletes rows published longer ago than {@code im.outbox.retention}. */
+  Mono<Long> deletePublished() {
+    return db.sql(
+            "delete from outbox_event where published_at < now() - make_interval(secs => :secs)")
+        .bind("secs", (double) properties.retention().toSeconds())
+        .fetch()
+        .rowsUpdated();
   }
 
   @Override
   public void stop() {
-    Disposable current = running;
-    if (current != null) {
-      current.dispose();
+    for (Disposable current : new Disposable[] {running, cleaning}) {
+      if (current != null) {
+        current.dispose();
+      }
     }
     running = null;
+    cleaning = null;
   }
 
   @Override
