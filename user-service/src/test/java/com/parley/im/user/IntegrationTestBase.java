@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.amqp.core.BindingBuilder;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.Queue;
+import org.springframework.amqp.core.QueueBuilder;
 import org.springframework.amqp.core.TopicExchange;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
@@ -173,13 +174,13 @@ public abstract class IntegrationTestBase {
     TopicExchange exchange =
         new TopicExchange(TestInfrastructure.get().brokerPrefix() + destination, true, false);
     admin.declareExchange(exchange);
-    // Not AnonymousQueue: it asks for x-queue-leader-locator, which RabbitMQ 3.10 refuses.
+    // Not AnonymousQueue: it asks for x-queue-leader-locator, which RabbitMQ 3.10 refuses. Not
+    // exclusive either (it would vanish with a connection the cache replaces): it expires unused.
     Queue queue =
-        new Queue(
-            TestInfrastructure.get().brokerPrefix() + "tap." + java.util.UUID.randomUUID(),
-            false,
-            true,
-            true);
+        QueueBuilder.nonDurable(
+                TestInfrastructure.get().brokerPrefix() + "tap." + java.util.UUID.randomUUID())
+            .expires(120_000)
+            .build();
     admin.declareQueue(queue);
     admin.declareBinding(BindingBuilder.bind(queue).to(exchange).with("#"));
     return new EventTap(new RabbitTemplate(rabbit), queue.getName(), json);

@@ -29,33 +29,39 @@ class OutboxRelayIntegrationTests extends IntegrationTestBase {
   }
 
   @Test
-  void publishesAnEventCommittedWhileTheBrokerFailedOnceItAnswersAgain() {
+  void publishesEventsCommittedWhileTheBrokerFailedOnceItAnswersAgainInOrder() {
     EventTap registered = tap(Destinations.USER_REGISTERED);
     broker.down(true);
 
-    User user = register("outbox");
+    User first = register("outbox");
+    User second = register("outbox");
 
     await()
         .atMost(Duration.ofSeconds(10))
         .untilAsserted(
             () -> {
-              Map<String, Object> row = outboxRow("UserRegistered", user.id());
+              Map<String, Object> row = outboxRow("UserRegistered", first.id());
               assertThat(row.get("published")).isEqualTo(false);
               assertThat((Integer) row.get("attempts")).isGreaterThanOrEqualTo(1);
               assertThat(row.get("last_error")).asString().contains("broker unreachable");
+              assertThat(outboxRow("UserRegistered", second.id()).get("published"))
+                  .isEqualTo(false);
             });
 
     broker.down(false);
 
-    Map<?, ?> event = registered.next("userId", user.id());
-    assertThat(event.get("username")).isEqualTo(user.username());
+    Map<?, ?> event = registered.next("userId", first.id());
+    assertThat(event.get("username")).isEqualTo(first.username());
     assertThat(event.get("eventId")).isNotNull();
+    // The second was held back behind the first (head of line), so it comes after it.
+    assertThat(registered.next("userId", second.id()).get("username")).isEqualTo(second.username());
     await()
         .atMost(Duration.ofSeconds(10))
         .untilAsserted(
-            () ->
-                assertThat(outboxRow("UserRegistered", user.id()).get("published"))
-                    .isEqualTo(true));
+            () -> {
+              assertThat(outboxRow("UserRegistered", first.id()).get("published")).isEqualTo(true);
+              assertThat(outboxRow("UserRegistered", second.id()).get("published")).isEqualTo(true);
+            });
   }
 
   @Test

@@ -20,18 +20,19 @@ import reactor.core.scheduler.Schedulers;
  * are retried with a growing delay ({@code im.outbox.retry-backoff}, doubled per attempt up to
  * {@code max-retry-backoff}). Across replicas only one relay works at a time (a transaction-scoped
  * PostgreSQL advisory lock, plus {@code FOR UPDATE SKIP LOCKED} on the rows), so rows leave in
- * order; a failing row ends its batch so no later row overtakes it. Cannot promise: exactly once (a
- * crash after the confirm and before the commit publishes again) or order across a row whose retry
- * delay has not yet passed while newer rows are due (the relay does not wait for it).
+ * order: a failing row ends its batch and, until its retry delay has passed, holds back the rows
+ * after it (head of line), so no later row overtakes it. Cannot promise: exactly once (a crash
+ * after the confirm and before the commit publishes the row again; consumers deduplicate by {@code
+ * eventId}).
  */
 public class OutboxRelay implements SmartLifecycle {
 
   private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
 
   private static final String SELECT_DUE =
-      "select id, event_id, destination, event_type, payload, attempts from outbox_event"
-          + " where published_at is null and next_attempt_at <= now()"
-          + " order by id limit :limit for update skip locked";
+      "select id, event_id, destination, event_type, payload, attempts,"
+          + " next_attempt_at <= now() as due from outbox_event"
+          + " where published_at is null order by id limit :limit for update skip locked";
 
   private final DatabaseClient db;
   private final TransactionalOperator tx;
@@ -143,7 +144,8 @@ public class OutboxRelay implements SmartLifecycle {
                                             row.get("destination", String.class),
                                             row.get("event_type", String.class),
                                             row.get("payload", String.class)),
-                                        row.get("attempts", Integer.class)))
+                                        row.get("attempts", Integer.class),
+                                        Boolean.TRUE.equals(row.get("due", Boolean.class))))
                             .all()
                             .collectList()
                             .flatMap(this::publishInOrder)
@@ -151,12 +153,14 @@ public class OutboxRelay implements SmartLifecycle {
     return tx.transactional(work);
   }
 
-  private record Due(OutboxMessage message, int attempts) {}
+  private record Due(OutboxMessage message, int attempts, boolean due) {}
 
   private Mono<Batch> publishInOrder(List<Due> due) {
     // concatMap: one row after the other, in id order; takeUntil stops at the first failure so
     // that no later row is published before it.
     return Flux.fromIterable(due)
+        // Head of line: a row still waiting for its retry holds back the rows after it.
+        .takeWhile(Due::due)
         .concatMap(this::publishOne)
         .takeUntil(published -> !published)
         .filter(published -> published)
