@@ -1,0 +1,112 @@
+package com.parley.im.gateway;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Positive;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Everything the gateway can be configured with, under {@code im.gateway}.
+ *
+ * @param instanceId this instance's id ({@code IM_GATEWAY_INSTANCE_ID}); random when blank. Later
+ *     issues route deliveries per instance by it.
+ * @param allowedOrigins browser origins allowed on the WebSocket handshake and by CORS
+ * @param trustedProxyHops how many reverse proxies in front of the gateway append to {@code
+ *     X-Forwarded-For}; 0 (the default) takes the TCP peer as the client address
+ */
+@Validated
+@ConfigurationProperties("im.gateway")
+public record GatewayProperties(
+    @DefaultValue("") String instanceId,
+    @DefaultValue({"http://localhost:3000", "http://localhost:8080"}) List<String> allowedOrigins,
+    @DefaultValue("0") @Min(0) int trustedProxyHops,
+    @DefaultValue @Valid Tokens tokens,
+    @DefaultValue @Valid WebSocket websocket,
+    @DefaultValue @Valid Tickets tickets,
+    @DefaultValue @Valid RateLimit rateLimit,
+    @DefaultValue @Valid Upstream upstream) {
+
+  public GatewayProperties {
+    if (instanceId == null || instanceId.isBlank()) {
+      instanceId = "gw-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+  }
+
+  /**
+   * Access-token verification.
+   *
+   * @param jwksUri user-service's JWK set
+   * @param issuer the required {@code iss}
+   * @param accessTokenTtl how long an access token lives; a revoked session id is remembered this
+   *     long (plus the clock skew)
+   * @param clockSkew tolerance on {@code exp} and {@code nbf}
+   */
+  public record Tokens(
+      @DefaultValue("http://127.0.0.1:8081/api/auth/jwks") @NotNull URI jwksUri,
+      @DefaultValue("parley") @NotBlank String issuer,
+      @DefaultValue("15m") @NotNull Duration accessTokenTtl,
+      @DefaultValue("30s") @NotNull Duration clockSkew) {}
+
+  /**
+   * The client WebSocket.
+   *
+   * @param heartbeatInterval the client pings this often; no frame for 2.5 intervals closes it
+   * @param maxFrameSize larger frames are refused with an {@code error} frame (socket stays)
+   * @param maxFramePayload larger frames are closed by the WebSocket layer with 1009
+   * @param outboundQueueLimit frames waiting for a socket that does not read; beyond, it is closed
+   * @param shutdownTimeout how long graceful shutdown waits for sockets to close after 1001
+   */
+  public record WebSocket(
+      @DefaultValue("/ws") @NotBlank String path,
+      @DefaultValue("30s") @NotNull Duration heartbeatInterval,
+      @DefaultValue("64KB") @NotNull DataSize maxFrameSize,
+      @DefaultValue("1MB") @NotNull DataSize maxFramePayload,
+      @DefaultValue("256") @Positive int outboundQueueLimit,
+      @DefaultValue("5s") @NotNull Duration shutdownTimeout) {
+
+    /** No client frame for this long closes the socket (2.5 heartbeat intervals). */
+    public Duration heartbeatTimeout() {
+      return heartbeatInterval.multipliedBy(5).dividedBy(2);
+    }
+  }
+
+  /**
+   * Redemption of WebSocket tickets at user-service.
+   *
+   * @param userServiceUri where user-service listens (its {@code /internal/**} is called directly)
+   * @param timeout one redemption call, connect included
+   */
+  public record Tickets(
+      @DefaultValue("http://127.0.0.1:8081") @NotNull URI userServiceUri,
+      @DefaultValue("2s") @NotNull Duration timeout) {}
+
+  /**
+   * The Redis token bucket per user (per client address on the public routes).
+   *
+   * @param replenishRate requests per second allowed on average
+   * @param burstCapacity requests allowed at once
+   */
+  public record RateLimit(
+      @DefaultValue("20") @Positive int replenishRate,
+      @DefaultValue("40") @Positive long burstCapacity) {}
+
+  /**
+   * Calls to the services behind the routes.
+   *
+   * @param timeout the circuit breaker's time limit for a whole exchange (response included)
+   * @param timeouts per circuit-breaker name overrides, e.g. {@code media} for large transfers
+   */
+  public record Upstream(
+      @DefaultValue("15s") @NotNull Duration timeout,
+      @DefaultValue Map<String, Duration> timeouts) {}
+}

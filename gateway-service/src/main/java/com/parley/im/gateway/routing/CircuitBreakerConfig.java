@@ -1,0 +1,49 @@
+package com.parley.im.gateway.routing;
+
+import com.parley.im.gateway.GatewayProperties;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowType;
+import io.github.resilience4j.timelimiter.TimeLimiterConfig;
+import java.time.Duration;
+import org.springframework.cloud.circuitbreaker.resilience4j.ReactiveResilience4JCircuitBreakerFactory;
+import org.springframework.cloud.circuitbreaker.resilience4j.Resilience4JConfigBuilder;
+import org.springframework.cloud.client.circuitbreaker.Customizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Circuit breakers of the routes (named after the service) and of the ticket redemption call. Each
+ * breaker's time limiter is the upper bound of one whole exchange: {@code im.gateway.upstream
+ * .timeout}, or a per-breaker override (media transfers are long).
+ */
+@Configuration(proxyBeanMethods = false)
+class CircuitBreakerConfig {
+
+  @Bean
+  Customizer<ReactiveResilience4JCircuitBreakerFactory> circuitBreakerDefaults(
+      GatewayProperties properties) {
+    GatewayProperties.Upstream upstream = properties.upstream();
+    return factory -> {
+      factory.configureDefault(
+          id -> configure(new Resilience4JConfigBuilder(id), upstream.timeout()));
+      upstream
+          .timeouts()
+          .forEach((id, timeout) -> factory.configure(b -> configure(b, timeout), id));
+    };
+  }
+
+  private static Resilience4JConfigBuilder.Resilience4JCircuitBreakerConfiguration configure(
+      Resilience4JConfigBuilder builder, Duration timeout) {
+    return builder
+        .timeLimiterConfig(TimeLimiterConfig.custom().timeoutDuration(timeout).build())
+        .circuitBreakerConfig(
+            io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.custom()
+                .slidingWindowType(SlidingWindowType.COUNT_BASED)
+                .slidingWindowSize(20)
+                .minimumNumberOfCalls(10)
+                .failureRateThreshold(50)
+                .waitDurationInOpenState(Duration.ofSeconds(10))
+                .permittedNumberOfCallsInHalfOpenState(3)
+                .build())
+        .build();
+  }
+}

@@ -1,0 +1,144 @@
+package com.parley.im.gateway.security;
+
+import com.parley.im.gateway.GatewayProperties;
+import com.parley.im.gateway.problem.ProblemWriter;
+import com.parley.im.protocol.ErrorCodes;
+import java.time.Duration;
+import java.util.List;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.authentication.AuthenticationServiceException;
+import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
+import org.springframework.security.oauth2.server.resource.web.server.authentication.ServerBearerTokenAuthenticationConverter;
+import org.springframework.security.web.server.SecurityWebFilterChain;
+import org.springframework.security.web.server.authentication.ServerAuthenticationConverter;
+import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
+import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
+import org.springframework.security.web.server.util.matcher.OrServerWebExchangeMatcher;
+import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher;
+import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
+import org.springframework.web.cors.CorsConfiguration;
+import org.springframework.web.cors.reactive.UrlBasedCorsConfigurationSource;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+
+/**
+ * Who may call what. Every route needs a valid access token except the four public ones of
+ * PROTOCOL.md; the WebSocket endpoint authenticates its handshake itself (bearer header, checked
+ * here too, or a ticket) and the gateway's health endpoints are open for probes. Stateless: no
+ * session, no CSRF token (no cookies are used).
+ */
+@Configuration(proxyBeanMethods = false)
+class SecurityConfig {
+
+  /** The routes that need no token: registration, login, refresh and the public keys. */
+  static final ServerWebExchangeMatcher PUBLIC_ROUTES =
+      new OrServerWebExchangeMatcher(
+          ServerWebExchangeMatchers.pathMatchers(HttpMethod.POST, "/api/users"),
+          ServerWebExchangeMatchers.pathMatchers(HttpMethod.POST, "/api/auth/login"),
+          ServerWebExchangeMatchers.pathMatchers(HttpMethod.POST, "/api/auth/refresh"),
+          ServerWebExchangeMatchers.pathMatchers(HttpMethod.GET, "/api/auth/jwks"));
+
+  @Bean
+  SecurityWebFilterChain securityWebFilterChain(
+      ServerHttpSecurity http,
+      ReactiveJwtDecoder decoder,
+      ProblemWriter problems,
+      GatewayProperties properties) {
+    String socketPath = properties.websocket().path();
+    return http.csrf(ServerHttpSecurity.CsrfSpec::disable)
+        .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
+        .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
+        .logout(ServerHttpSecurity.LogoutSpec::disable)
+        .requestCache(cache -> cache.requestCache(NoOpServerRequestCache.getInstance()))
+        .securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
+        .cors(cors -> cors.configurationSource(corsConfiguration(properties)))
+        .authorizeExchange(
+            exchanges ->
+                exchanges
+                    .matchers(PUBLIC_ROUTES)
+                    .permitAll()
+                    .pathMatchers(HttpMethod.GET, socketPath)
+                    .permitAll()
+                    .pathMatchers("/actuator/health", "/actuator/health/**", "/actuator/info")
+                    .permitAll()
+                    .pathMatchers(HttpMethod.OPTIONS, "/api/**")
+                    .permitAll()
+                    .anyExchange()
+                    .authenticated())
+        .oauth2ResourceServer(
+            resourceServer ->
+                resourceServer
+                    .jwt(jwt -> jwt.jwtDecoder(decoder))
+                    .bearerTokenConverter(bearerTokensOutsidePublicRoutes())
+                    .authenticationEntryPoint((exchange, e) -> refuse(problems, exchange, e))
+                    .authenticationFailureHandler(
+                        (filterExchange, e) -> refuse(problems, filterExchange.getExchange(), e))
+                    .accessDeniedHandler(
+                        (exchange, e) ->
+                            problems.write(
+                                exchange,
+                                HttpStatus.FORBIDDEN,
+                                ErrorCodes.FORBIDDEN,
+                                "Not allowed.")))
+        .exceptionHandling(
+            handling ->
+                handling
+                    .authenticationEntryPoint((exchange, e) -> refuse(problems, exchange, e))
+                    .accessDeniedHandler(
+                        (exchange, e) ->
+                            problems.write(
+                                exchange,
+                                HttpStatus.FORBIDDEN,
+                                ErrorCodes.FORBIDDEN,
+                                "Not allowed.")))
+        .build();
+  }
+
+  /**
+   * Reads the bearer header (never a query parameter), except on the public routes: a client that
+   * refreshes with its expired access token still attached must not be refused.
+   */
+  private static ServerAuthenticationConverter bearerTokensOutsidePublicRoutes() {
+    ServerBearerTokenAuthenticationConverter bearer =
+        new ServerBearerTokenAuthenticationConverter();
+    bearer.setAllowUriQueryParameter(false);
+    return exchange ->
+        PUBLIC_ROUTES
+            .matches(exchange)
+            .flatMap(match -> match.isMatch() ? Mono.empty() : bearer.convert(exchange));
+  }
+
+  private static Mono<Void> refuse(
+      ProblemWriter problems, ServerWebExchange exchange, AuthenticationException e) {
+    if (e instanceof AuthenticationServiceException) {
+      // The keys could not be fetched: not the client's fault.
+      return problems.write(
+          exchange,
+          HttpStatus.SERVICE_UNAVAILABLE,
+          ErrorCodes.SERVICE_UNAVAILABLE,
+          "Tokens cannot be verified right now.");
+    }
+    String code = TokenErrors.codeFor(e);
+    exchange.getResponse().getHeaders().set("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+    return problems.write(exchange, HttpStatus.UNAUTHORIZED, code, TokenErrors.detailFor(code));
+  }
+
+  private static UrlBasedCorsConfigurationSource corsConfiguration(GatewayProperties properties) {
+    CorsConfiguration cors = new CorsConfiguration();
+    cors.setAllowedOrigins(properties.allowedOrigins());
+    cors.setAllowedMethods(List.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"));
+    cors.setAllowedHeaders(List.of("*"));
+    cors.setExposedHeaders(
+        List.of(
+            "Retry-After", "Location", "ETag", "Upload-Offset", "Upload-Length", "Tus-Resumable"));
+    cors.setMaxAge(Duration.ofHours(1));
+    UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
+    source.registerCorsConfiguration("/api/**", cors);
+    return source;
+  }
+}

@@ -1,0 +1,174 @@
+package com.parley.im.gateway.session;
+
+import java.util.Queue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.web.reactive.socket.CloseStatus;
+import org.springframework.web.reactive.socket.WebSocketMessage;
+import org.springframework.web.reactive.socket.WebSocketSession;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.util.concurrent.Queues;
+
+/**
+ * One open client WebSocket: who is on it, when the client last sent a frame, and the bounded queue
+ * of frames waiting to be written to it.
+ *
+ * <p>Promises: frames passed to {@link #send} are written in the order they were accepted; a frame
+ * passed with {@link #close} is the last one written before the close frame. A client that stops
+ * reading while frames keep coming is disconnected once {@code queueLimit} frames wait, instead of
+ * being buffered for without bound; it does not learn why (nothing more can be written to it), and
+ * the frames waiting for it are dropped (clients catch up by seq when they reconnect).
+ *
+ * <p>Kept small on purpose (a few fields and a queue that grows in chunks of 16): an idle socket
+ * must cost little beyond what Netty holds for the connection.
+ */
+public final class ClientSession {
+
+  private static final Logger log = LoggerFactory.getLogger(ClientSession.class);
+  private static final int QUEUE_CHUNK = 16;
+
+  private final String userId;
+  private final String deviceId;
+  private final String sessionId;
+  private final WebSocketSession socket;
+  private final Runnable abort;
+  private final int queueLimit;
+  private final Queue<String> queue;
+  private final Sinks.Many<String> outbound;
+  private volatile long lastFrameNanos = System.nanoTime();
+  private CloseStatus closeStatus; // guarded by this
+
+  /**
+   * @param abort drops the connection at once, without a close handshake (for clients that do not
+   *     read)
+   */
+  public ClientSession(
+      String userId,
+      String deviceId,
+      String sessionId,
+      WebSocketSession socket,
+      Runnable abort,
+      int queueLimit) {
+    this.userId = userId;
+    this.deviceId = deviceId;
+    this.sessionId = sessionId;
+    this.socket = socket;
+    this.abort = abort;
+    this.queueLimit = queueLimit;
+    this.queue = Queues.<String>unbounded(QUEUE_CHUNK).get();
+    // Emissions are serialised by this object's monitor, so the unsafe (unchecked) sink is enough.
+    this.outbound = Sinks.unsafe().many().unicast().onBackpressureBuffer(queue);
+  }
+
+  public String userId() {
+    return userId;
+  }
+
+  public String deviceId() {
+    return deviceId;
+  }
+
+  public String sessionId() {
+    return sessionId;
+  }
+
+  public String id() {
+    return socket.getId();
+  }
+
+  /** Records that the client sent a data frame just now (a sign of life). */
+  public void touch() {
+    lastFrameNanos = System.nanoTime();
+  }
+
+  /** Nanoseconds ({@link System#nanoTime()} scale) of the client's last data frame. */
+  public long lastFrameNanos() {
+    return lastFrameNanos;
+  }
+
+  /**
+   * Queues one JSON frame for this socket. Returns false when the socket is closing or was just
+   * disconnected because too many frames were waiting.
+   */
+  public boolean send(String json) {
+    boolean overflow;
+    synchronized (this) {
+      if (closeStatus != null) {
+        return false;
+      }
+      overflow = queue.size() >= queueLimit;
+      if (overflow) {
+        closeStatus = CloseStatus.POLICY_VIOLATION;
+        outbound.tryEmitComplete();
+      } else if (outbound.tryEmitNext(json).isFailure()) {
+        return false;
+      }
+    }
+    if (overflow) {
+      log.info("Socket {} of user {} does not read: disconnecting", id(), userId);
+      abort.run();
+      return false;
+    }
+    return true;
+  }
+
+  /**
+   * Writes {@code lastFrame} (when not null) after every frame queued so far, then closes the
+   * socket with {@code status}. Later frames are not sent. Idempotent: the first call wins.
+   */
+  public void close(CloseStatus status, String lastFrame) {
+    synchronized (this) {
+      if (closeStatus != null) {
+        return;
+      }
+      closeStatus = status;
+      if (lastFrame != null) {
+        outbound.tryEmitNext(lastFrame);
+      }
+      outbound.tryEmitComplete();
+    }
+  }
+
+  /** Stops queueing frames because the connection has ended. */
+  public void ended() {
+    synchronized (this) {
+      if (closeStatus == null) {
+        closeStatus = CloseStatus.NORMAL;
+      }
+      outbound.tryEmitComplete();
+    }
+  }
+
+  public synchronized boolean isClosing() {
+    return closeStatus != null;
+  }
+
+  /**
+   * Writes the queued frames as they come, then the close frame once {@link #close} was called. The
+   * handler of the socket subscribes to this exactly once.
+   */
+  public Mono<Void> writeAll() {
+    Flux<WebSocketMessage> frames = outbound.asFlux().map(socket::textMessage);
+    return socket
+        .send(frames)
+        .then(
+            Mono.defer(
+                () -> {
+                  CloseStatus status;
+                  synchronized (this) {
+                    status = closeStatus;
+                  }
+                  return status == null || status.equals(CloseStatus.NORMAL)
+                      ? Mono.<Void>empty()
+                      : socket.close(status);
+                }))
+        .onErrorResume(e -> Mono.empty());
+  }
+
+  @Override
+  public String toString() {
+    return "ClientSession[" + id() + " user=" + userId + " device=" + deviceId + "]";
+  }
+}

@@ -1,0 +1,132 @@
+package com.parley.im.gateway.websocket;
+
+import com.parley.im.gateway.GatewayProperties;
+import com.parley.im.gateway.security.RevokedSessions;
+import com.parley.im.gateway.session.ClientSession;
+import com.parley.im.gateway.session.FrameEncoder;
+import com.parley.im.gateway.session.SessionRegistry;
+import com.parley.im.protocol.ErrorCodes;
+import com.parley.im.protocol.Frames;
+import com.parley.im.protocol.SocketCodes;
+import java.time.Instant;
+import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.socket.CloseStatus;
+import org.springframework.web.reactive.socket.WebSocketMessage;
+import org.springframework.web.reactive.socket.WebSocketSession;
+import reactor.core.publisher.Mono;
+
+/**
+ * Runs one accepted socket: registers it, sends {@code welcome}, then reads client frames and
+ * writes server frames until either side closes.
+ *
+ * <p>Reading: each text frame counts as a sign of life (control frames do not), is checked against
+ * the 64 KiB limit and handed to the {@link FrameDispatcher}. Frames of one socket are handled one
+ * at a time in arrival order ({@code concatMap}), because PROTOCOL.md promises that one device's
+ * sends keep their order; while a handler works, at most a few frames are read ahead and then TCP
+ * back-pressure slows the client down.
+ *
+ * <p>Writing: through the socket's bounded queue ({@link ClientSession}).
+ */
+@Component
+class ConnectionHandler {
+
+  /** Frames read ahead of the one being handled. */
+  private static final int READ_AHEAD = 8;
+
+  private final SessionRegistry registry;
+  private final FrameDispatcher dispatcher;
+  private final FrameEncoder frames;
+  private final RevokedSessions revoked;
+  private final GatewayProperties.WebSocket settings;
+  private final long maxFrameBytes;
+
+  ConnectionHandler(
+      SessionRegistry registry,
+      FrameDispatcher dispatcher,
+      FrameEncoder frames,
+      RevokedSessions revoked,
+      GatewayProperties properties) {
+    this.registry = registry;
+    this.dispatcher = dispatcher;
+    this.frames = frames;
+    this.revoked = revoked;
+    this.settings = properties.websocket();
+    this.maxFrameBytes = settings.maxFrameSize().toBytes();
+  }
+
+  Mono<Void> handle(WebSocketSession socket, SocketIdentity identity) {
+    Runnable abort =
+        socket instanceof AbortableSession abortable
+            ? abortable::abort
+            : () -> socket.close(CloseStatus.POLICY_VIOLATION).subscribe();
+    ClientSession session =
+        new ClientSession(
+            identity.userId(),
+            identity.deviceId(),
+            identity.sessionId(),
+            socket,
+            abort,
+            settings.outboundQueueLimit());
+    registry.add(session);
+    session.send(
+        frames.encode(
+            new Frames.Welcome(
+                identity.userId(),
+                identity.deviceId(),
+                identity.sessionId(),
+                settings.heartbeatInterval().toMillis(),
+                Instant.now())));
+    if (revoked.isRevoked(identity.sessionId())) {
+      // Revoked while the handshake was under way.
+      session.close(
+          new CloseStatus(SocketCodes.CLOSE_SESSION_REVOKED, "session revoked"),
+          frames.encode(
+              new Frames.Error(null, ErrorCodes.CLOSING, "This device session has ended.")));
+    }
+    Mono<Void> reading =
+        socket
+            .receive()
+            .filter(
+                message ->
+                    message.getType() == WebSocketMessage.Type.TEXT
+                        || message.getType() == WebSocketMessage.Type.BINARY)
+            // Runs while Netty still holds the frame: copy what is needed out of it here.
+            .map(message -> read(session, message))
+            .concatMap(inbound -> inbound.handle(session), READ_AHEAD)
+            .onErrorResume(e -> Mono.empty())
+            .then();
+    return Mono.when(reading.doFinally(signal -> session.ended()), session.writeAll())
+        .doFinally(signal -> registry.remove(session));
+  }
+
+  private Inbound read(ClientSession session, WebSocketMessage message) {
+    session.touch();
+    if (message.getType() != WebSocketMessage.Type.TEXT) {
+      return new Inbound(null, ErrorCodes.MALFORMED_JSON, "Frames are JSON text, not binary.");
+    }
+    if (message.getPayload().readableByteCount() > maxFrameBytes) {
+      return new Inbound(
+          null, ErrorCodes.FRAME_TOO_LARGE, "Frames may not exceed " + maxFrameBytes + " bytes.");
+    }
+    return new Inbound(message.getPayloadAsText(), null, null);
+  }
+
+  /** A frame read off the socket: its text, or why it is refused before parsing. */
+  private final class Inbound {
+    private final String text;
+    private final String code;
+    private final String message;
+
+    Inbound(String text, String code, String message) {
+      this.text = text;
+      this.code = code;
+      this.message = message;
+    }
+
+    Mono<Void> handle(ClientSession session) {
+      return text != null
+          ? dispatcher.dispatch(session, text)
+          : dispatcher.reject(session, null, code, message);
+    }
+  }
+}

@@ -1,0 +1,56 @@
+package com.parley.im.gateway;
+
+import com.parley.im.testsupport.TestInfrastructure;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/**
+ * The one Spring context of the gateway's integration tests (real Redis and RabbitMQ, isolated per
+ * run; fake services on random ports). Test classes extend this and add no configuration, so the
+ * context is started once (the heartbeat tests, which need a short interval, are the exception).
+ */
+@SpringBootTest(
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+    properties = {
+      "im.gateway.rate-limit.replenish-rate=5",
+      "im.gateway.rate-limit.burst-capacity=10",
+      "im.gateway.upstream.timeout=5s",
+      "im.gateway.websocket.shutdown-timeout=2s"
+    })
+@AutoConfigureWebTestClient(timeout = "20s")
+public abstract class GatewayIntegrationTest {
+
+  protected static final FakeServices SERVICES = FakeServices.get();
+
+  @DynamicPropertySource
+  static void infrastructure(DynamicPropertyRegistry registry) {
+    TestInfrastructure.get().registerRedis(registry, "gateway");
+    TestInfrastructure.get().registerRabbit(registry);
+    registry.add("im.gateway.tokens.jwks-uri", () -> SERVICES.uri("user") + "/api/auth/jwks");
+    registry.add("im.gateway.tickets.user-service-uri", () -> SERVICES.uri("user"));
+    registry.add("IM_USER_URI", () -> SERVICES.uri("user"));
+    registry.add("IM_RELATION_URI", () -> SERVICES.uri("relation"));
+    registry.add("IM_MESSAGE_URI", () -> SERVICES.uri("message"));
+    registry.add("IM_PRESENCE_URI", () -> SERVICES.uri("presence"));
+    registry.add("IM_UNREAD_URI", () -> SERVICES.uri("unread"));
+    // Nothing listens on port 1: media-service is "down" in these tests.
+    registry.add("IM_MEDIA_URI", () -> "http://127.0.0.1:1");
+  }
+
+  @LocalServerPort protected int port;
+
+  @Autowired protected WebTestClient http;
+
+  protected TestSocket connect(TestTokens.Identity identity) throws Exception {
+    TestSocket socket = TestSocket.connect(port, TestTokens.valid(identity));
+    if (!socket.awaitOpen()) {
+      throw new AssertionError("handshake refused", socket.awaitFailure());
+    }
+    return socket;
+  }
+}

@@ -1,0 +1,237 @@
+package com.parley.im.gateway.routing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.parley.im.gateway.GatewayIntegrationTest;
+import com.parley.im.gateway.TestTokens;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.EntityExchangeResult;
+
+class RoutingTests extends GatewayIntegrationTest {
+
+  @ParameterizedTest(name = "{0} {1} -> {2}")
+  @CsvSource({
+    "GET, /api/users/me, user",
+    "GET, /api/users/search?q=al, user",
+    "POST, /api/auth/logout, user",
+    "POST, /api/auth/ws-ticket, user",
+    "GET, /api/friend-requests?direction=incoming, relation",
+    "GET, /api/friends, relation",
+    "PUT, /api/blocks/u-2, relation",
+    "PUT, /api/conversations/c-1/mute, unread",
+    "DELETE, /api/conversations/c-1/mute, unread",
+    "GET, /api/unread, unread",
+    "GET, /api/conversations, message",
+    "GET, /api/conversations/c-1/messages?afterSeq=3, message",
+    "POST, /api/conversations/c-1/read, message",
+    "POST, /api/groups, message",
+    "POST, /api/messages/m-1/recall, message",
+    "GET, '/api/presence?userIds=a,b', presence",
+  })
+  void eachPrefixReachesItsService(String method, String path, String service) {
+    String token = TestTokens.valid(TestTokens.newIdentity());
+    http.method(HttpMethod.valueOf(method))
+        .uri(path)
+        .header("Authorization", "Bearer " + token)
+        .exchange()
+        .expectStatus()
+        .isOk()
+        .expectBody()
+        .jsonPath("$.service")
+        .isEqualTo(service)
+        .jsonPath("$.path")
+        .isEqualTo(path)
+        .jsonPath("$.headers.authorization")
+        .isEqualTo("Bearer " + token);
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @CsvSource({
+    "POST, /api/users",
+    "POST, /api/auth/login",
+    "POST, /api/auth/refresh",
+    "GET, /api/auth/jwks",
+  })
+  void thePublicRoutesNeedNoToken(String method, String path) {
+    http.method(HttpMethod.valueOf(method))
+        .uri(path)
+        .contentType(MediaType.APPLICATION_JSON)
+        .bodyValue("{}")
+        .exchange()
+        .expectStatus()
+        .isOk();
+  }
+
+  @Test
+  void refreshingWithAnExpiredAccessTokenStillAttachedIsNotRefused() {
+    http.post()
+        .uri("/api/auth/refresh")
+        .header("Authorization", "Bearer " + TestTokens.expired(TestTokens.newIdentity()))
+        .contentType(MediaType.APPLICATION_JSON)
+        .bodyValue("{\"refreshToken\":\"r\"}")
+        .exchange()
+        .expectStatus()
+        .isOk()
+        .expectBody()
+        .jsonPath("$.service")
+        .isEqualTo("user");
+  }
+
+  @Test
+  void servicesLearnTheClientAddressAndNotWhatTheClientClaims() {
+    http.get()
+        .uri("/api/users/me")
+        .header("Authorization", "Bearer " + TestTokens.valid(TestTokens.newIdentity()))
+        .header("X-Forwarded-For", "6.6.6.6")
+        .exchange()
+        .expectStatus()
+        .isOk()
+        .expectBody()
+        .jsonPath("$.headers.x-forwarded-for")
+        .isEqualTo("127.0.0.1");
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "/internal/ws-tickets/redeem",
+        "/internal/anything",
+        "/actuator/env",
+        "/actuator/prometheus",
+        "/api/users/%2e%2e/%2e%2e/internal/ws-tickets/redeem",
+        "/api/users/../../internal/x",
+      })
+  void internalAndActuatorPathsAreNeverReachable(String path) {
+    for (boolean withToken : new boolean[] {false, true}) {
+      var request = http.post().uri(URI.create("http://localhost:" + port + path));
+      if (withToken) {
+        request =
+            request.header("Authorization", "Bearer " + TestTokens.valid(TestTokens.newIdentity()));
+      }
+      request
+          .exchange()
+          .expectStatus()
+          .isNotFound()
+          .expectHeader()
+          .contentType("application/problem+json")
+          .expectBody()
+          .jsonPath("$.code")
+          .isEqualTo("not_found");
+    }
+  }
+
+  @Test
+  void theGatewaysOwnHealthIsOpenForProbes() {
+    http.get().uri("/actuator/health/liveness").exchange().expectStatus().isOk();
+  }
+
+  @Test
+  void anUnknownApiPathIsA404Problem() {
+    http.get()
+        .uri("/api/nothing-here")
+        .header("Authorization", "Bearer " + TestTokens.valid(TestTokens.newIdentity()))
+        .exchange()
+        .expectStatus()
+        .isNotFound()
+        .expectHeader()
+        .contentType("application/problem+json");
+  }
+
+  @Test
+  void withoutATokenAProtectedRouteIsA401Problem() {
+    http.get()
+        .uri("/api/friends")
+        .exchange()
+        .expectStatus()
+        .isUnauthorized()
+        .expectHeader()
+        .contentType("application/problem+json")
+        .expectBody()
+        .jsonPath("$.code")
+        .isEqualTo("unauthorized")
+        .jsonPath("$.status")
+        .isEqualTo(401);
+  }
+
+  @Test
+  void aBadTokenIsA401ProblemAndAnExpiredOneSaysSo() {
+    TestTokens.Identity id = TestTokens.newIdentity();
+    for (String token :
+        List.of("not-a-jwt", TestTokens.signedByAnotherKey(id), TestTokens.wrongIssuer(id))) {
+      http.get()
+          .uri("/api/friends")
+          .header("Authorization", "Bearer " + token)
+          .exchange()
+          .expectStatus()
+          .isUnauthorized()
+          .expectBody()
+          .jsonPath("$.code")
+          .isEqualTo("unauthorized");
+    }
+    http.get()
+        .uri("/api/friends")
+        .header("Authorization", "Bearer " + TestTokens.expired(id))
+        .exchange()
+        .expectStatus()
+        .isUnauthorized()
+        .expectHeader()
+        .contentType("application/problem+json")
+        .expectBody()
+        .jsonPath("$.code")
+        .isEqualTo("token_expired");
+  }
+
+  @Test
+  void aServiceThatIsDownIsA503Problem() {
+    http.get()
+        .uri("/api/media/m-1")
+        .header("Authorization", "Bearer " + TestTokens.valid(TestTokens.newIdentity()))
+        .exchange()
+        .expectStatus()
+        .isEqualTo(503)
+        .expectHeader()
+        .contentType("application/problem+json")
+        .expectBody()
+        .jsonPath("$.code")
+        .isEqualTo("service_unavailable");
+  }
+
+  @Test
+  void aUserOverTheRateLimitGets429ProblemsWithRetryAfter() {
+    String token = TestTokens.valid(TestTokens.newIdentity());
+    List<EntityExchangeResult<byte[]>> refused = new ArrayList<>();
+    for (int i = 0; i < 25; i++) {
+      EntityExchangeResult<byte[]> result =
+          http.get()
+              .uri("/api/friends")
+              .header("Authorization", "Bearer " + token)
+              .exchange()
+              .expectBody()
+              .returnResult();
+      if (result.getStatus().value() == 429) {
+        refused.add(result);
+      }
+    }
+    assertThat(refused).isNotEmpty();
+    EntityExchangeResult<byte[]> first = refused.get(0);
+    assertThat(first.getResponseHeaders().getContentType())
+        .isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+    assertThat(first.getResponseHeaders().getFirst("Retry-After")).isEqualTo("1");
+    assertThat(new String(first.getResponseBody())).contains("\"code\":\"rate_limited\"");
+    // Another user is not affected.
+    http.get()
+        .uri("/api/friends")
+        .header("Authorization", "Bearer " + TestTokens.valid(TestTokens.newIdentity()))
+        .exchange()
+        .expectStatus()
+        .isOk();
+  }
+}

@@ -1,0 +1,128 @@
+package com.parley.im.gateway.websocket;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.parley.im.gateway.GatewayIntegrationTest;
+import com.parley.im.gateway.TestSocket;
+import com.parley.im.gateway.TestTokens;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import tools.jackson.databind.JsonNode;
+
+/** Every bad frame gets its {@code error} frame and the socket stays usable. One socket for all. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class BadFrameTests extends GatewayIntegrationTest {
+
+  private TestSocket socket;
+
+  @BeforeAll
+  void open() throws Exception {
+    socket = connect(TestTokens.newIdentity());
+    socket.next("welcome");
+  }
+
+  @AfterAll
+  void close() {
+    socket.close();
+  }
+
+  @ParameterizedTest(name = "{0} -> {1}")
+  @CsvSource(
+      delimiter = '|',
+      quoteCharacter = '~',
+      value = {
+        "this is not json                                             | malformed_json    |",
+        "{\"type\":\"ping\"                                           | malformed_json    |",
+        "[1,2,3]                                                      | malformed_json    |",
+        "\"ping\"                                                     | malformed_json    |",
+        "{\"id\":\"f1\"}                                              | unknown_type      | f1",
+        "{\"type\":42,\"id\":\"f2\"}                                  | unknown_type      | f2",
+        "{\"type\":\"dance\",\"id\":\"f3\"}                           | unknown_type      | f3",
+        "{\"type\":\"ping\",\"id\":123}                               | validation_failed |",
+        "{\"type\":\"send\",\"conversationId\":\"c\",\"kind\":\"text\",\"body\":{}} | validation_failed |",
+        "{\"type\":\"send\",\"id\":\"f4\",\"kind\":\"text\",\"body\":{}}            | validation_failed | f4",
+        "{\"type\":\"send\",\"id\":\"f5\",\"conversationId\":\"c\",\"body\":{}}     | validation_failed | f5",
+        "{\"type\":\"send\",\"id\":\"f6\",\"conversationId\":\"c\",\"kind\":\"system\",\"body\":{}} | validation_failed | f6",
+        "{\"type\":\"send\",\"id\":\"f7\",\"conversationId\":\"c\",\"kind\":\"text\"}              | validation_failed | f7",
+        "{\"type\":\"send\",\"id\":\"f8\",\"conversationId\":\"c\",\"kind\":\"text\",\"body\":\"hi\"} | validation_failed | f8",
+        "{\"type\":\"recv\",\"id\":\"f9\",\"seq\":1}                  | validation_failed | f9",
+        "{\"type\":\"recv\",\"id\":\"f10\",\"conversationId\":\"c\",\"seq\":-1}   | validation_failed | f10",
+        "{\"type\":\"read\",\"id\":\"f11\",\"conversationId\":\"c\",\"seq\":\"7\"} | validation_failed | f11",
+        "{\"type\":\"read\",\"id\":\"f12\",\"conversationId\":\"c\",\"seq\":1.5}  | validation_failed | f12",
+        "{\"type\":\"typing\",\"id\":\"f13\"}                         | validation_failed | f13",
+        "{\"type\":\"signal\",\"id\":\"f14\",\"toUserId\":\"u\",\"callId\":\"k\"} | validation_failed | f14",
+        "{\"type\":\"signal\",\"id\":\"f15\",\"callId\":\"k\",\"payload\":{}}    | validation_failed | f15",
+      })
+  void aBadFrameGetsItsErrorFrameAndTheSocketStaysUsable(String frame, String code, String id)
+      throws Exception {
+    socket.send(frame.strip());
+    JsonNode error = socket.next();
+    assertThat(error.path("type").asString()).isEqualTo("error");
+    assertThat(error.path("code").asString()).isEqualTo(code);
+    assertThat(error.path("message").asString()).isNotBlank();
+    if (id == null) {
+      assertThat(error.has("id")).isFalse();
+    } else {
+      assertThat(error.path("id").asString()).isEqualTo(id);
+    }
+    assertStillUsable();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "{\"type\":\"send\",\"id\":\"n1\",\"conversationId\":\"c\",\"kind\":\"text\",\"body\":{\"text\":\"hi\"}} | n1",
+        "{\"type\":\"recv\",\"id\":\"n2\",\"conversationId\":\"c\",\"seq\":3}  | n2",
+        "{\"type\":\"read\",\"id\":\"n3\",\"conversationId\":\"c\",\"seq\":0}  | n3",
+        "{\"type\":\"typing\",\"id\":\"n4\",\"conversationId\":\"c\"}          | n4",
+        "{\"type\":\"signal\",\"id\":\"n5\",\"toUserId\":\"u\",\"callId\":\"k\",\"payload\":{\"sdp\":\"x\"}} | n5",
+      })
+  void aValidFrameOfAFeatureNotBuiltYetIsAnsweredNotAvailable(String frame, String id)
+      throws Exception {
+    socket.send(frame.strip());
+    JsonNode error = socket.next();
+    assertThat(error.path("type").asString()).isEqualTo("error");
+    assertThat(error.path("code").asString()).isEqualTo("not_available");
+    assertThat(error.path("id").asString()).isEqualTo(id);
+    assertStillUsable();
+  }
+
+  @Test
+  void aFrameOver64KibIsRefusedWithAnErrorFrameAndTheSocketStays() throws Exception {
+    socket.send("{\"type\":\"ping\",\"pad\":\"" + "x".repeat(100 * 1024) + "\"}");
+    JsonNode error = socket.next();
+    assertThat(error.path("code").asString()).isEqualTo("frame_too_large");
+    assertStillUsable();
+  }
+
+  @Test
+  void aFrameJustUnder64KibIsAccepted() throws Exception {
+    String prefix = "{\"type\":\"ping\",\"id\":\"big\",\"pad\":\"";
+    String frame = prefix + "x".repeat(64 * 1024 - prefix.length() - 2) + "\"}";
+    assertThat(frame.length()).isEqualTo(64 * 1024);
+    socket.send(frame);
+    assertThat(socket.next().path("type").asString()).isEqualTo("pong");
+  }
+
+  @Test
+  void aFrameOver1MibIsClosedWith1009() throws Exception {
+    try (TestSocket other = connect(TestTokens.newIdentity())) {
+      other.next("welcome");
+      other.send("{\"type\":\"ping\",\"pad\":\"" + "x".repeat(2 * 1024 * 1024) + "\"}");
+      assertThat(other.awaitClose(Duration.ofSeconds(10)).code()).isEqualTo(1009);
+    }
+  }
+
+  private void assertStillUsable() throws Exception {
+    socket.send("{\"type\":\"ping\",\"id\":\"alive\"}");
+    JsonNode pong = socket.next();
+    assertThat(pong.path("type").asString()).isEqualTo("pong");
+    assertThat(pong.path("id").asString()).isEqualTo("alive");
+  }
+}
