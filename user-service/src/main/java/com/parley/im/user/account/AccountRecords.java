@@ -41,7 +41,9 @@ final class AccountRecords {
           String displayName,
       @Size(max = MEDIA_ID_MAX) @Pattern(regexp = "[A-Za-z0-9_-]*", message = "must be a media id")
           String avatarMediaId,
-      @Size(max = BIO_MAX) String bio) {}
+      @Size(max = BIO_MAX)
+          @Pattern(regexp = "[^\\x00]*", message = "must not contain NUL characters")
+          String bio) {}
 
   record MyProfile(
       String id,

@@ -137,8 +137,8 @@ class AccountService {
    */
   Mono<SearchPage> search(String rawQuery, Integer rawLimit, String rawCursor) {
     String q = rawQuery == null ? "" : rawQuery.strip();
-    if (q.isEmpty() || q.length() > QUERY_MAX) {
-      return Mono.error(invalid("q must be 1-" + QUERY_MAX + " characters"));
+    if (q.isEmpty() || q.length() > QUERY_MAX || q.chars().anyMatch(Character::isISOControl)) {
+      return Mono.error(invalid("q must be 1-" + QUERY_MAX + " printable characters"));
     }
     int limit;
     SearchCursor cursor;

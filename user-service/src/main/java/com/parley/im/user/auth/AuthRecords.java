@@ -11,7 +11,10 @@ final class AuthRecords {
   private AuthRecords() {}
 
   record LoginRequest(
-      @NotBlank @Size(max = 64) String username,
+      @NotBlank
+          @Size(max = 64)
+          @Pattern(regexp = "[^\\p{Cntrl}]*", message = "must not contain control characters")
+          String username,
       @NotNull @Size(min = 1, max = 1024) String password,
       @NotNull @Pattern(regexp = "[A-Za-z0-9_-]{1,64}", message = "must be 1-64 of [A-Za-z0-9_-]")
           String deviceId) {}

@@ -62,6 +62,8 @@ class ProfileIntegrationTests extends IntegrationTestBase {
         .doesNotExist();
 
     expectProblem(patch(tokens, Map.of("displayName", "  ")), 400, "validation_failed");
+    expectProblem(patch(tokens, Map.of("bio", "nul\u0000")), 400, "validation_failed");
+    expectProblem(patch(tokens, Map.of("avatarMediaId", "../x")), 400, "validation_failed");
   }
 
   @Test

@@ -72,6 +72,13 @@ class SearchIntegrationTests extends IntegrationTestBase {
     expectProblem(get("/api/users/search?q=abc&limit=0"), 400, "validation_failed");
     expectProblem(get("/api/users/search?q=abc&limit=x"), 400, "validation_failed");
     expectProblem(get("/api/users/search?q=abc&cursor=%%%"), 400, "validation_failed");
+    expectProblem(
+        http.get()
+            .uri(b -> b.path("/api/users/search").queryParam("q", "a\u0000b").build())
+            .headers(h -> h.setBearerAuth(caller.accessToken()))
+            .exchange(),
+        400,
+        "validation_failed");
     get("/api/users/search?q=abc&limit=500").expectStatus().isOk();
   }
 

@@ -87,6 +87,8 @@ class LoginIntegrationTests extends IntegrationTestBase {
         loginExchange(user.username(), PASSWORD, "x".repeat(65), uniqueAddress()),
         400,
         "validation_failed");
+    expectProblem(
+        loginExchange("nul\u0000name", PASSWORD, "d", uniqueAddress()), 400, "validation_failed");
   }
 
   @Test
