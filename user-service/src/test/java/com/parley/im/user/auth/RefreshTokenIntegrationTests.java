@@ -42,6 +42,30 @@ class RefreshTokenIntegrationTests extends IntegrationTestBase {
   }
 
   @Test
+  void twoConcurrentRefreshesWithOneTokenCountAsReuse() throws Exception {
+    Tokens tokens = login(register("race").username(), "phone");
+    java.util.concurrent.Callable<Integer> refresh =
+        () -> refreshExchange(tokens.refreshToken()).returnResult(String.class).getStatus().value();
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      var first = pool.submit(refresh);
+      var second = pool.submit(refresh);
+      java.util.List<Integer> statuses =
+          new java.util.ArrayList<>(
+              java.util.List.of(
+                  first.get(30, java.util.concurrent.TimeUnit.SECONDS),
+                  second.get(30, java.util.concurrent.TimeUnit.SECONDS)));
+      java.util.Collections.sort(statuses);
+      // The row lock serialises them: one rotates, the other finds the token spent.
+      assertThat(statuses).containsExactly(200, 401);
+    } finally {
+      pool.shutdownNow();
+    }
+    // ... which ends the session, as any reuse does.
+    expectProblem(getMe(tokens.accessToken()), 401, "unauthorized");
+  }
+
+  @Test
   void refusesUnknownTokensAndStoresOnlyHashes() {
     expectProblem(refreshExchange("no-such-token"), 401, "invalid_refresh_token");
     expectProblem(refreshExchange(""), 400, "validation_failed");
