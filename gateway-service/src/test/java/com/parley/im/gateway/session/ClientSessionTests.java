@@ -1,0 +1,120 @@
+package com.parley.im.gateway.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.reactivestreams.Publisher;
+import org.reactivestreams.Subscriber;
+import org.reactivestreams.Subscription;
+import org.springframework.core.io.buffer.DefaultDataBufferFactory;
+import org.springframework.web.reactive.socket.CloseStatus;
+import org.springframework.web.reactive.socket.WebSocketMessage;
+import org.springframework.web.reactive.socket.WebSocketSession;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.test.StepVerifier;
+
+/** The per-socket outbound queue: bounded, ordered, and the closing frame goes last. */
+class ClientSessionTests {
+
+  @Test
+  void aClientThatDoesNotReadIsDisconnectedOnceTheQueueIsFull() {
+    WebSocketSession socket = socket();
+    // The socket's writer takes nothing: like a peer whose TCP window stays closed.
+    when(socket.send(any()))
+        .thenAnswer(
+            call -> {
+              Publisher<WebSocketMessage> frames = call.getArgument(0);
+              frames.subscribe(new StalledSubscriber());
+              return Mono.never();
+            });
+    AtomicInteger aborted = new AtomicInteger();
+    ClientSession session = new ClientSession("u", "d", "s", socket, aborted::incrementAndGet, 4);
+    session.writeAll().subscribe();
+
+    for (int i = 0; i < 4; i++) {
+      assertThat(session.send("{\"n\":" + i + "}")).isTrue();
+    }
+    assertThat(aborted).hasValue(0);
+
+    assertThat(session.send("{\"n\":4}")).isFalse();
+    assertThat(aborted).hasValue(1);
+    assertThat(session.isClosing()).isTrue();
+    assertThat(session.send("{\"n\":5}")).isFalse();
+    assertThat(aborted).hasValue(1);
+  }
+
+  @Test
+  void framesGoOutInOrderAndTheClosingFrameIsTheLastBeforeTheCloseFrame() {
+    WebSocketSession socket = socket();
+    List<String> written = new CopyOnWriteArrayList<>();
+    when(socket.send(any()))
+        .thenAnswer(
+            call -> {
+              Publisher<WebSocketMessage> frames = call.getArgument(0);
+              return Flux.from(frames).doOnNext(m -> written.add(m.getPayloadAsText())).then();
+            });
+    CloseStatus revoked = new CloseStatus(4001, "session revoked");
+    when(socket.close(revoked)).thenAnswer(call -> Mono.fromRunnable(() -> written.add("CLOSE")));
+    ClientSession session = new ClientSession("u", "d", "s", socket, () -> {}, 16);
+
+    session.send("a");
+    session.send("b");
+    StepVerifier.create(session.writeAll())
+        .then(() -> session.close(revoked, "closing"))
+        .then(() -> assertThat(session.send("too late")).isFalse())
+        .verifyComplete();
+
+    assertThat(written).containsExactly("a", "b", "closing", "CLOSE");
+  }
+
+  @Test
+  void aConnectionThatEndedIsNotClosedAgain() {
+    WebSocketSession socket = socket();
+    when(socket.send(any()))
+        .thenAnswer(call -> Flux.from(call.<Publisher<WebSocketMessage>>getArgument(0)).then());
+    ClientSession session = new ClientSession("u", "d", "s", socket, () -> {}, 16);
+
+    StepVerifier.create(session.writeAll()).then(session::ended).verifyComplete();
+
+    verify(socket, never()).close(any());
+  }
+
+  private static WebSocketSession socket() {
+    WebSocketSession socket = mock(WebSocketSession.class);
+    when(socket.getId()).thenReturn("socket-1");
+    when(socket.textMessage(anyString()))
+        .thenAnswer(
+            call ->
+                new WebSocketMessage(
+                    WebSocketMessage.Type.TEXT,
+                    DefaultDataBufferFactory.sharedInstance.wrap(
+                        call.<String>getArgument(0).getBytes(StandardCharsets.UTF_8))));
+    return socket;
+  }
+
+  /** Subscribes and never asks for anything. */
+  private static final class StalledSubscriber implements Subscriber<WebSocketMessage> {
+    @Override
+    public void onSubscribe(Subscription s) {}
+
+    @Override
+    public void onNext(WebSocketMessage message) {}
+
+    @Override
+    public void onError(Throwable t) {}
+
+    @Override
+    public void onComplete() {}
+  }
+}
