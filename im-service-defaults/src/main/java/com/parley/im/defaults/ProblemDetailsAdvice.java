@@ -5,6 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -15,9 +17,11 @@ import org.springframework.web.server.ServerWebInputException;
 
 /**
  * The one place where exceptions from handlers become problem details. Every response carries a
- * stable {@code code}; 5xx responses never echo exception messages.
+ * stable {@code code}; 5xx responses never echo exception messages. It runs before Boot's own
+ * problem-details handler, which would answer without a {@code code}.
  */
 @RestControllerAdvice
+@Order(Ordered.HIGHEST_PRECEDENCE)
 public class ProblemDetailsAdvice {
 
   private static final Logger log = LoggerFactory.getLogger(ProblemDetailsAdvice.class);

@@ -1,11 +1,33 @@
 package com.parley.im.defaults;
 
+import jakarta.validation.Validator;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 
 /** Registers the shared web defaults in every reactive service. */
 @AutoConfiguration
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
-@Import(ProblemDetailsAdvice.class)
-public class ServiceDefaultsAutoConfiguration {}
+@Import({ProblemDetailsAdvice.class, ServiceDefaultsAutoConfiguration.WarmUp.class})
+public class ServiceDefaultsAutoConfiguration {
+
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(
+      name = {
+        "org.springframework.data.redis.connection.ReactiveRedisConnectionFactory",
+        "jakarta.validation.Validator"
+      })
+  static class WarmUp {
+
+    @Bean
+    StartupWarmUp startupWarmUp(
+        ObjectProvider<Validator> validator, ObjectProvider<ReactiveRedisConnectionFactory> redis) {
+      return new StartupWarmUp(validator, redis);
+    }
+  }
+}

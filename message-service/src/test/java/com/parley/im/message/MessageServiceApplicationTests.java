@@ -66,7 +66,10 @@ class MessageServiceApplicationTests {
         .expectStatus()
         .isNotFound()
         .expectHeader()
-        .contentType("application/problem+json");
+        .contentType("application/problem+json")
+        .expectBody()
+        .jsonPath("$.code")
+        .isEqualTo("not_found");
   }
 
   @Test

@@ -1,4 +1,4 @@
-package com.parley.im.user;
+package com.parley.im.defaults;
 
 import jakarta.validation.Validator;
 import jakarta.validation.constraints.Min;
@@ -9,31 +9,31 @@ import jakarta.validation.constraints.Size;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
-import org.springframework.dao.DataAccessException;
-import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
-import org.springframework.stereotype.Component;
+import org.springframework.data.redis.connection.ReactiveRedisConnection;
+import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 
 /**
  * Does at start-up, on the main thread, the one-time blocking work that libraries would otherwise
  * do on an event loop with the first request: Hibernate Validator reads its message bundles from
  * the jar on the first violation, and Lettuce opens its shared connection synchronously on first
- * use.
+ * use. Without it the first such request blocks an event loop (and fails under BlockHound).
  */
-@Component
 class StartupWarmUp implements SmartInitializingSingleton {
 
   private static final Logger log = LoggerFactory.getLogger(StartupWarmUp.class);
 
-  private final Validator validator;
-  private final ReactiveStringRedisTemplate redis;
+  private final ObjectProvider<Validator> validator;
+  private final ObjectProvider<ReactiveRedisConnectionFactory> redis;
 
-  StartupWarmUp(Validator validator, ReactiveStringRedisTemplate redis) {
+  StartupWarmUp(
+      ObjectProvider<Validator> validator, ObjectProvider<ReactiveRedisConnectionFactory> redis) {
     this.validator = validator;
     this.redis = redis;
   }
 
-  /** One violation of each constraint kind that the request records use. */
+  /** One violation of each common constraint kind. */
   record Probe(
       @NotNull String missing,
       @NotBlank String blank,
@@ -43,10 +43,14 @@ class StartupWarmUp implements SmartInitializingSingleton {
 
   @Override
   public void afterSingletonsInstantiated() {
-    validator.validate(new Probe(null, " ", "x", "b", 1));
-    try {
-      redis.hasKey("warm-up").block(Duration.ofSeconds(10));
-    } catch (DataAccessException | IllegalStateException e) {
+    validator.ifAvailable(v -> v.validate(new Probe(null, " ", "x", "b", 1)));
+    redis.ifAvailable(this::connect);
+  }
+
+  private void connect(ReactiveRedisConnectionFactory factory) {
+    try (ReactiveRedisConnection connection = factory.getReactiveConnection()) {
+      connection.ping().block(Duration.ofSeconds(10));
+    } catch (RuntimeException e) {
       log.warn("Redis did not answer at start-up; it will be connected on first use", e);
     }
   }
