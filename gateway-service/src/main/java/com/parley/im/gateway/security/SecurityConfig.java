@@ -12,6 +12,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.security.authentication.AuthenticationServiceException;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.security.oauth2.server.resource.web.server.authentication.ServerBearerTokenAuthenticationConverter;
 import org.springframework.security.web.server.SecurityWebFilterChain;
@@ -124,7 +125,15 @@ class SecurityConfig {
           "Tokens cannot be verified right now.");
     }
     String code = TokenErrors.codeFor(e);
-    exchange.getResponse().getHeaders().set("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+    // RFC 6750: no error attribute when the request carried no token at all.
+    exchange
+        .getResponse()
+        .getHeaders()
+        .set(
+            "WWW-Authenticate",
+            e instanceof OAuth2AuthenticationException
+                ? "Bearer error=\"invalid_token\""
+                : "Bearer");
     return problems.write(exchange, HttpStatus.UNAUTHORIZED, code, TokenErrors.detailFor(code));
   }
 

@@ -153,6 +153,8 @@ class RoutingTests extends GatewayIntegrationTest {
         .expectStatus()
         .isUnauthorized()
         .expectHeader()
+        .valueEquals("WWW-Authenticate", "Bearer")
+        .expectHeader()
         .contentType("application/problem+json")
         .expectBody()
         .jsonPath("$.code")
@@ -201,7 +203,9 @@ class RoutingTests extends GatewayIntegrationTest {
         .contentType("application/problem+json")
         .expectBody()
         .jsonPath("$.code")
-        .isEqualTo("service_unavailable");
+        .isEqualTo("service_unavailable")
+        .jsonPath("$.instance")
+        .isEqualTo("/api/media/m-1");
   }
 
   @Test

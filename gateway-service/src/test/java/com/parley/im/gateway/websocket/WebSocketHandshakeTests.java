@@ -75,6 +75,18 @@ class WebSocketHandshakeTests extends GatewayIntegrationTest {
   }
 
   @Test
+  void aPlainGetWithoutUpgradeIsABadRequestProblem() {
+    http.get()
+        .uri("/ws")
+        .header("Authorization", "Bearer " + TestTokens.valid(TestTokens.newIdentity()))
+        .exchange()
+        .expectStatus()
+        .isBadRequest()
+        .expectHeader()
+        .contentType("application/problem+json");
+  }
+
+  @Test
   void anAccessTokenInTheUrlIsNeverAccepted() {
     String token = TestTokens.valid(TestTokens.newIdentity());
     Handshakes.upgrade(http, "/ws?access_token=" + token)
