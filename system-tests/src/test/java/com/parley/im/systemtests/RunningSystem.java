@@ -124,7 +124,7 @@ public final class RunningSystem implements BeforeAllCallback {
     public void close() {
       if (startedByUs) {
         System.out.println("[system-tests] ./im down");
-        Result down = run(root, Duration.ofSeconds(150), "down");
+        Result down = run(root, Duration.ofSeconds(180), "down");
         System.out.println(down.output);
       }
     }
