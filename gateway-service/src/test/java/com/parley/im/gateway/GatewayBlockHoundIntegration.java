@@ -11,8 +11,10 @@ public class GatewayBlockHoundIntegration implements BlockHoundIntegration {
 
   @Override
   public void applyTo(BlockHound.Builder builder) {
-    // Netty's DNS resolver seeds its query-id space from SecureRandom (a read of /dev/urandom,
-    // which never waits) once per resolver and name server, on the event loop.
-    builder.allowBlockingCallsInside("io.netty.resolver.dns.DnsQueryIdSpace", "newBucket");
+    // Netty's DNS resolver draws query ids from SecureRandom (a read of /dev/urandom, which never
+    // waits) on the event loop. Seen when the test clients resolve "localhost".
+    for (String method : new String[] {"newBucket", "pushId", "nextId"}) {
+      builder.allowBlockingCallsInside("io.netty.resolver.dns.DnsQueryIdSpace", method);
+    }
   }
 }
