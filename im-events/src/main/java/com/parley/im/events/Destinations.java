@@ -6,6 +6,13 @@ public final class Destinations {
   public static final String USER_REGISTERED = "user-registered";
   public static final String USER_UPDATED = "user-updated";
   public static final String DEVICE_SESSION_REVOKED = "device-session-revoked";
+  public static final String FRIEND_REQUEST_SENT = "friend-request-sent";
+  public static final String FRIEND_REQUEST_ACCEPTED = "friend-request-accepted";
+  public static final String FRIEND_REQUEST_REJECTED = "friend-request-rejected";
+  public static final String FRIEND_REQUEST_CANCELLED = "friend-request-cancelled";
+  public static final String FRIENDSHIP_REMOVED = "friendship-removed";
+  public static final String USER_BLOCKED = "user-blocked";
+  public static final String USER_UNBLOCKED = "user-unblocked";
 
   private Destinations() {}
 }

@@ -1,0 +1,53 @@
+package com.parley.im.relation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.parley.im.events.Destinations;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** relation-service's events leave through the shared outbox: a broker outage loses none. */
+class RelationOutboxIntegrationTests extends IntegrationTestBase {
+
+  @AfterEach
+  void brokerBack() {
+    broker.down(false);
+  }
+
+  @Test
+  void anEventCommittedWhileTheBrokerIsUnreachableIsPublishedLater() {
+    EventTap sent = tap(Destinations.FRIEND_REQUEST_SENT);
+    User alice = user("alice");
+    User bob = user("bob");
+    broker.down(true);
+
+    String id = requestId(alice, bob);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              Map<String, Object> row = outboxRow(id);
+              assertThat(row.get("published")).isEqualTo(false);
+              assertThat((Integer) row.get("attempts")).isGreaterThanOrEqualTo(1);
+            });
+
+    broker.down(false);
+    assertThat(sent.next("requestId", id)).containsEntry("fromUserId", alice.id());
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> assertThat(outboxRow(id).get("published")).isEqualTo(true));
+  }
+
+  private Map<String, Object> outboxRow(String requestId) {
+    return db.sql(
+            "select published_at is not null as published, attempts from outbox_event"
+                + " where event_type = 'FriendRequestSent' and payload like :p")
+        .bind("p", "%" + requestId + "%")
+        .fetch()
+        .one()
+        .block(Duration.ofSeconds(10));
+  }
+}
