@@ -124,8 +124,7 @@ public final class RunningSystem implements BeforeAllCallback {
     public void close() {
       if (startedByUs) {
         System.out.println("[system-tests] ./im down");
-        Result down = run(root, Duration.ofSeconds(180), "down");
-        System.out.println(down.output);
+        run(root, Duration.ofSeconds(180), "down"); // its output is echoed as it runs
       }
     }
   }
