@@ -69,7 +69,7 @@ public class ResourceServerAutoConfiguration {
             .build();
     decoder.setJwtValidator(
         ResourceServerSecurity.accessTokenValidator(properties.issuer(), properties.clockSkew()));
-    return decoder;
+    return ResourceServerSecurity.unavailableAsServiceFailure(decoder);
   }
 
   @Bean

@@ -7,6 +7,7 @@ import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtClaimValidator;
+import org.springframework.security.oauth2.jwt.JwtException;
 import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.security.oauth2.server.resource.web.server.authentication.ServerBearerTokenAuthenticationConverter;
@@ -68,6 +69,21 @@ public final class ResourceServerSecurity {
                     .bearerTokenConverter(bearerOutsideOpenPaths)
                     .jwt(jwt -> jwt.jwtDecoder(decoder)))
         .build();
+  }
+
+  /**
+   * The decoder, except that a failure that is not about the token itself (Nimbus answers an
+   * unreachable JWK set with an {@code IllegalStateException}) becomes a plain {@link
+   * JwtException}, which Spring Security reports as an authentication service failure: 503 {@code
+   * service_unavailable} rather than a 500.
+   */
+  public static ReactiveJwtDecoder unavailableAsServiceFailure(ReactiveJwtDecoder decoder) {
+    return token ->
+        decoder
+            .decode(token)
+            .onErrorMap(
+                e -> !(e instanceof JwtException),
+                e -> new JwtException("The access token cannot be checked right now", e));
   }
 
   /** A matcher of {@link #ALWAYS_OPEN} plus {@code more} path patterns (any method). */

@@ -75,6 +75,24 @@ class KnownUserConsumerIntegrationTests extends IntegrationTestBase {
         .isEqualTo("frank");
   }
 
+  @Test
+  void aMessageThatCannotBeReadEndsInTheDeadLetterQueueAfterTheRetries() {
+    String dlq =
+        com.parley.im.testsupport.TestInfrastructure.get().brokerPrefix()
+            + Destinations.USER_REGISTERED
+            + ".relation-service.dlq";
+    var admin = new org.springframework.amqp.rabbit.core.RabbitAdmin(rabbit);
+    long before = dlqDepth(admin, dlq);
+    publish(Destinations.USER_REGISTERED, Map.of("eventId", 42, "occurredAt", "not a time"));
+    await().atMost(Duration.ofSeconds(20)).until(() -> dlqDepth(admin, dlq) > before);
+  }
+
+  private static long dlqDepth(
+      org.springframework.amqp.rabbit.core.RabbitAdmin admin, String queue) {
+    var info = admin.getQueueInfo(queue);
+    return info == null ? 0 : info.getMessageCount();
+  }
+
   private static String eventId() {
     return UUID.randomUUID().toString();
   }
