@@ -15,8 +15,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Stand-ins for the services behind the gateway, one small Reactor Netty server each on a random
- * port. Every one echoes what reached it ({@code service, method, path, headers}); the user-service
- * stand-in also serves the JWK set of {@link TestTokens} and redeems tickets once.
+ * port. Every one echoes what reached it ({@code service, method, path, headers}), except that a
+ * path ending in {@code /slow} is answered after 8 s; the user-service stand-in also serves the JWK
+ * set of {@link TestTokens} and redeems tickets once.
  */
 public final class FakeServices {
 
@@ -94,6 +95,10 @@ public final class FakeServices {
                             "deviceId", identity.deviceId(),
                             "sessionId", identity.sessionId())));
               });
+    }
+    if (path.endsWith("/slow")) {
+      // Answers after the gateway's time limit (5 s in the tests).
+      return Mono.delay(java.time.Duration.ofSeconds(8)).then(json(response, 200, "{}"));
     }
     Map<String, Object> echo = new LinkedHashMap<>();
     echo.put("service", service);

@@ -16,5 +16,12 @@ public class GatewayBlockHoundIntegration implements BlockHoundIntegration {
     for (String method : new String[] {"newBucket", "pushId", "nextId"}) {
       builder.allowBlockingCallsInside("io.netty.resolver.dns.DnsQueryIdSpace", method);
     }
+    // Lettuce 6.8 guards each command write with a ReentrantLock held only for that write; two
+    // event loops writing at once park for microseconds. An error thrown from inside that lock
+    // corrupts its state and the next writer spins forever (seen: an event loop at 100 % CPU and
+    // every request on it hanging), so it must not be interrupted.
+    for (String method : new String[] {"incrementWriters", "decrementWriters", "doExclusive"}) {
+      builder.allowBlockingCallsInside("io.lettuce.core.protocol.SharedLock", method);
+    }
   }
 }

@@ -1,10 +1,10 @@
 package com.parley.im.gateway;
 
 import com.parley.im.testsupport.TestInfrastructure;
-import org.springframework.beans.factory.annotation.Autowired;
+import java.time.Duration;
+import org.junit.jupiter.api.BeforeEach;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -22,7 +22,6 @@ import org.springframework.test.web.reactive.server.WebTestClient;
       "im.gateway.upstream.timeout=5s",
       "im.gateway.websocket.shutdown-timeout=2s"
     })
-@AutoConfigureWebTestClient(timeout = "20s")
 public abstract class GatewayIntegrationTest {
 
   protected static final FakeServices SERVICES = FakeServices.get();
@@ -44,7 +43,19 @@ public abstract class GatewayIntegrationTest {
 
   @LocalServerPort protected int port;
 
-  @Autowired protected WebTestClient http;
+  /**
+   * Bound to 127.0.0.1: resolving "localhost" through Netty's DNS resolver stalled on this host.
+   */
+  protected WebTestClient http;
+
+  @BeforeEach
+  void bindClient() {
+    http =
+        WebTestClient.bindToServer()
+            .baseUrl("http://127.0.0.1:" + port)
+            .responseTimeout(Duration.ofSeconds(20))
+            .build();
+  }
 
   protected TestSocket connect(TestTokens.Identity identity) throws Exception {
     TestSocket socket = TestSocket.connect(port, TestTokens.valid(identity));

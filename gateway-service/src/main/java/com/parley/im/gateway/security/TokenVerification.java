@@ -1,11 +1,13 @@
 package com.parley.im.gateway.security;
 
 import com.parley.im.gateway.GatewayProperties;
+import io.netty.channel.ChannelOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
@@ -15,6 +17,8 @@ import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
 import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
+import org.springframework.web.reactive.function.client.WebClient;
+import reactor.netty.http.client.HttpClient;
 
 /**
  * The one {@link ReactiveJwtDecoder} of the gateway, used for REST and for the WebSocket handshake:
@@ -26,11 +30,20 @@ import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 class TokenVerification {
 
   @Bean
-  ReactiveJwtDecoder jwtDecoder(GatewayProperties properties, RevokedSessions revoked) {
+  ReactiveJwtDecoder jwtDecoder(
+      GatewayProperties properties, RevokedSessions revoked, WebClient.Builder webClients) {
     GatewayProperties.Tokens tokens = properties.tokens();
+    // The key set is fetched once and again only for an unknown kid; a hanging user-service must
+    // not hang every request, hence the timeouts (a failure is answered 503, not 401).
+    HttpClient http =
+        HttpClient.create()
+            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 2_000)
+            .responseTimeout(Duration.ofSeconds(3));
     NimbusReactiveJwtDecoder decoder =
         NimbusReactiveJwtDecoder.withJwkSetUri(tokens.jwksUri().toString())
             .jwsAlgorithm(SignatureAlgorithm.ES256)
+            .webClient(
+                webClients.clone().clientConnector(new ReactorClientHttpConnector(http)).build())
             .build();
     decoder.setJwtValidator(
         new DelegatingOAuth2TokenValidator<>(

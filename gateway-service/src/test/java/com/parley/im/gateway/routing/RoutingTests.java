@@ -113,7 +113,7 @@ class RoutingTests extends GatewayIntegrationTest {
       })
   void internalAndActuatorPathsAreNeverReachable(String path) {
     for (boolean withToken : new boolean[] {false, true}) {
-      var request = http.post().uri(URI.create("http://localhost:" + port + path));
+      var request = http.post().uri(URI.create("http://127.0.0.1:" + port + path));
       if (withToken) {
         request =
             request.header("Authorization", "Bearer " + TestTokens.valid(TestTokens.newIdentity()));
@@ -208,6 +208,21 @@ class RoutingTests extends GatewayIntegrationTest {
         .isEqualTo("service_unavailable")
         .jsonPath("$.instance")
         .isEqualTo("/api/media/m-1");
+  }
+
+  @Test
+  void aServiceThatDoesNotAnswerInTimeIsA503Problem() {
+    long start = System.nanoTime();
+    http.get()
+        .uri("/api/presence/slow")
+        .header("Authorization", "Bearer " + TestTokens.valid(TestTokens.newIdentity()))
+        .exchange()
+        .expectStatus()
+        .isEqualTo(503)
+        .expectBody()
+        .jsonPath("$.code")
+        .isEqualTo("service_unavailable");
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(8));
   }
 
   @Test
