@@ -131,7 +131,9 @@ public final class RunningSystem implements BeforeAllCallback {
 
   private static long upTimeoutSeconds() {
     String value = System.getenv("IM_UP_TIMEOUT");
-    return value == null || value.isBlank() ? 180 : Long.parseLong(value.trim());
+    // More than ./im's interactive default (180 s): the reactor's own tests may still be winding
+    // down on a busy 2-core machine, where seven cold JVMs were seen to need 174 s.
+    return value == null || value.isBlank() ? 300 : Long.parseLong(value.trim());
   }
 
   private static boolean isLocal() {
@@ -201,6 +203,7 @@ public final class RunningSystem implements BeforeAllCallback {
             .redirectErrorStream(true)
             .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
     builder.environment().put("IM_SKIP_BUILD", "1");
+    builder.environment().put("IM_UP_TIMEOUT", Long.toString(upTimeoutSeconds()));
     try {
       Process process = builder.start();
       ByteArrayOutputStream output = new ByteArrayOutputStream();
