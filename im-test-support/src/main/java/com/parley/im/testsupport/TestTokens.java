@@ -94,6 +94,8 @@ public final class TestTokens {
           "/jwks",
           exchange -> {
             exchange.getResponseHeaders().set("Content-Type", "application/json");
+            // No keep-alive: a client must not reuse a connection this server may have closed.
+            exchange.getResponseHeaders().set("Connection", "close");
             exchange.sendResponseHeaders(200, body.length);
             try (OutputStream out = exchange.getResponseBody()) {
               out.write(body);

@@ -48,7 +48,7 @@ import tools.jackson.databind.json.JsonMapper;
       "im.outbox.poll-interval=200ms",
       "im.outbox.retry-backoff=200ms",
       "im.outbox.max-retry-backoff=500ms",
-      "im.relation.unknown-user-grace=300ms",
+      "im.relation.unknown-user-grace=1s",
       // A poison message is retried quickly in tests, then dead-lettered.
       "spring.cloud.stream.bindings.rememberRegisteredUser-in-0.consumer.back-off-initial-interval=50",
       "spring.cloud.stream.bindings.rememberUpdatedUser-in-0.consumer.back-off-initial-interval=50"

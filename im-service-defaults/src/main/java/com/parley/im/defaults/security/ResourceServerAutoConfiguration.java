@@ -58,7 +58,10 @@ public class ResourceServerAutoConfiguration {
   ReactiveJwtDecoder imJwtDecoder(ResourceServerProperties properties) {
     int timeoutMillis = (int) properties.jwkSetTimeout().toMillis();
     HttpClient client =
+        // The key set is fetched rarely (first token, unknown kid): a fresh connection each time
+        // rather than a pooled one that the server may have closed meanwhile.
         HttpClient.create()
+            .keepAlive(false)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, timeoutMillis)
             .responseTimeout(properties.jwkSetTimeout());
     NimbusReactiveJwtDecoder decoder =

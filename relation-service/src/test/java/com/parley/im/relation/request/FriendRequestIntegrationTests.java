@@ -92,7 +92,7 @@ class FriendRequestIntegrationTests extends IntegrationTestBase {
   void aUserIsKnownAsSoonAsItsRegistrationArrivesWithinTheGrace() {
     User alice = user("alice");
     User late = stranger();
-    // The registration arrives while the request waits (grace 300 ms in tests).
+    // The registration arrives while the request waits (grace 1 s in tests).
     java.util.concurrent.CompletableFuture.runAsync(
         () ->
             rememberRegisteredUser.accept(

@@ -58,10 +58,12 @@ class SecurityConfiguration {
     // No clock skew: this service issued the token.
     nimbus.setJwtValidator(
         ResourceServerSecurity.accessTokenValidator(AccessTokens.ISSUER, Duration.ZERO));
-    return token ->
-        nimbus
-            .decode(token)
-            .filterWhen(jwt -> sessions.isActive(jwt.getClaimAsString("sid")))
-            .switchIfEmpty(Mono.error(() -> new BadJwtException("The session has ended.")));
+    // A session check that fails (database down) answers 503, not 500.
+    return ResourceServerSecurity.unavailableAsServiceFailure(
+        token ->
+            nimbus
+                .decode(token)
+                .filterWhen(jwt -> sessions.isActive(jwt.getClaimAsString("sid")))
+                .switchIfEmpty(Mono.error(() -> new BadJwtException("The session has ended."))));
   }
 }
