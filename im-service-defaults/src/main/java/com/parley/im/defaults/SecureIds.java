@@ -1,18 +1,17 @@
-package com.parley.im.user;
+package com.parley.im.defaults;
 
 import java.nio.ByteBuffer;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.UUID;
-import org.springframework.stereotype.Component;
 
 /**
  * Ids and secrets from one DRBG that is seeded once, at start-up, on the main thread. {@code
  * UUID.randomUUID()} and a default {@code SecureRandom} may read {@code /dev/urandom}, which is a
- * blocking call that must not happen on an event loop.
+ * blocking call that must not happen on an event loop. Every service gets one bean of it from
+ * {@link ServiceDefaultsAutoConfiguration}.
  */
-@Component
 public class SecureIds {
 
   private final SecureRandom random;
@@ -34,6 +33,11 @@ public class SecureIds {
     bytes[8] = (byte) ((bytes[8] & 0x3f) | 0x80);
     ByteBuffer buffer = ByteBuffer.wrap(bytes);
     return new UUID(buffer.getLong(), buffer.getLong());
+  }
+
+  /** A new event id. */
+  public String eventId() {
+    return uuid().toString();
   }
 
   /** {@code bytes} random bytes, base64url without padding. */

@@ -4,6 +4,7 @@ import jakarta.validation.Validator;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -15,6 +16,12 @@ import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
 @Import({ProblemDetailsAdvice.class, ServiceDefaultsAutoConfiguration.WarmUp.class})
 public class ServiceDefaultsAutoConfiguration {
+
+  @Bean
+  @ConditionalOnMissingBean
+  SecureIds secureIds() {
+    return new SecureIds();
+  }
 
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnClass(

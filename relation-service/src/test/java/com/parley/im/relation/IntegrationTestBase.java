@@ -2,32 +2,22 @@ package com.parley.im.relation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.parley.im.defaults.outbox.OutboxMessage;
-import com.parley.im.defaults.outbox.OutboxPublisher;
-import com.parley.im.defaults.outbox.StreamBridgeOutboxPublisher;
 import com.parley.im.events.UserRegistered;
+import com.parley.im.testsupport.EventTap;
+import com.parley.im.testsupport.SwitchableBroker;
 import com.parley.im.testsupport.TestInfrastructure;
 import com.parley.im.testsupport.TestTokens;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-import org.springframework.amqp.core.BindingBuilder;
-import org.springframework.amqp.core.Message;
-import org.springframework.amqp.core.Queue;
-import org.springframework.amqp.core.QueueBuilder;
-import org.springframework.amqp.core.TopicExchange;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
-import org.springframework.amqp.rabbit.core.RabbitAdmin;
-import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
-import org.springframework.cloud.stream.function.StreamBridge;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.MediaType;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -54,7 +44,7 @@ import tools.jackson.databind.json.JsonMapper;
       "spring.cloud.stream.bindings.rememberUpdatedUser-in-0.consumer.back-off-initial-interval=50"
     })
 @AutoConfigureWebTestClient(timeout = "30s")
-@Import(IntegrationTestBase.SwitchableBroker.class)
+@Import(SwitchableBroker.class)
 public abstract class IntegrationTestBase {
 
   private static final AtomicInteger NAMES = new AtomicInteger();
@@ -187,76 +177,11 @@ public abstract class IntegrationTestBase {
    * to. Declare it before the action whose event it should see.
    */
   protected EventTap tap(String destination) {
-    RabbitAdmin admin = new RabbitAdmin(rabbit);
-    TopicExchange exchange =
-        new TopicExchange(TestInfrastructure.get().brokerPrefix() + destination, true, false);
-    admin.declareExchange(exchange);
-    // Not AnonymousQueue: it asks for x-queue-leader-locator, which RabbitMQ 3.10 refuses. Not
-    // exclusive either (it would vanish with a connection the cache replaces): it expires unused.
-    Queue queue =
-        QueueBuilder.nonDurable(
-                TestInfrastructure.get().brokerPrefix() + "tap." + UUID.randomUUID())
-            .expires(120_000)
-            .build();
-    admin.declareQueue(queue);
-    admin.declareBinding(BindingBuilder.bind(queue).to(exchange).with("#"));
-    return new EventTap(new RabbitTemplate(rabbit), queue.getName(), json);
+    return EventTap.open(rabbit, json, destination);
   }
 
   /** Publishes raw JSON to a destination's exchange, as another service's outbox would. */
   protected void publish(String destination, Object event) {
-    org.springframework.amqp.core.MessageProperties properties =
-        new org.springframework.amqp.core.MessageProperties();
-    properties.setContentType(MediaType.APPLICATION_JSON_VALUE);
-    new RabbitTemplate(rabbit)
-        .send(
-            TestInfrastructure.get().brokerPrefix() + destination,
-            destination,
-            new Message(json.writeValueAsBytes(event), properties));
-  }
-
-  /** Reads events from a test queue (blocking, on the test thread). */
-  protected record EventTap(RabbitTemplate template, String queue, JsonMapper json) {
-
-    /** The next event whose field {@code key} equals {@code value}, within 15 s. */
-    public Map<String, Object> next(String key, String value) {
-      long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-      while (System.nanoTime() < deadline) {
-        Message message = template.receive(queue, 1000);
-        if (message == null) {
-          continue;
-        }
-        Map<String, Object> event =
-            json.readValue(new String(message.getBody(), StandardCharsets.UTF_8), Map.class);
-        if (value.equals(event.get(key))) {
-          return event;
-        }
-      }
-      throw new AssertionError("No event with " + key + "=" + value + " on " + queue);
-    }
-  }
-
-  /** The real StreamBridge publisher, which a test can make fail as if the broker were down. */
-  public static class SwitchableBroker implements OutboxPublisher {
-
-    private volatile OutboxPublisher delegate;
-    private volatile boolean down;
-
-    @Autowired
-    void setStreamBridge(StreamBridge streamBridge) {
-      delegate = new StreamBridgeOutboxPublisher(streamBridge, Duration.ofSeconds(5));
-    }
-
-    public void down(boolean down) {
-      this.down = down;
-    }
-
-    @Override
-    public void publish(OutboxMessage message) {
-      if (down) {
-        throw new IllegalStateException("broker unreachable (test switch)");
-      }
-      delegate.publish(message);
-    }
+    EventTap.publish(rabbit, json, destination, event);
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.parley.im.events.Destinations;
+import com.parley.im.testsupport.EventTap;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;

@@ -1,29 +1,18 @@
 package com.parley.im.user;
 
 import com.nimbusds.jwt.SignedJWT;
-import com.parley.im.defaults.outbox.OutboxMessage;
-import com.parley.im.defaults.outbox.OutboxPublisher;
-import com.parley.im.defaults.outbox.StreamBridgeOutboxPublisher;
+import com.parley.im.testsupport.EventTap;
+import com.parley.im.testsupport.SwitchableBroker;
 import com.parley.im.testsupport.TestInfrastructure;
-import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
-import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.springframework.amqp.core.BindingBuilder;
-import org.springframework.amqp.core.Message;
-import org.springframework.amqp.core.Queue;
-import org.springframework.amqp.core.QueueBuilder;
-import org.springframework.amqp.core.TopicExchange;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
-import org.springframework.amqp.rabbit.core.RabbitAdmin;
-import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
-import org.springframework.cloud.stream.function.StreamBridge;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.MediaType;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -51,7 +40,7 @@ import tools.jackson.databind.json.JsonMapper;
       "im.outbox.max-retry-backoff=500ms"
     })
 @AutoConfigureWebTestClient(timeout = "30s")
-@Import(IntegrationTestBase.SwitchableBroker.class)
+@Import(SwitchableBroker.class)
 public abstract class IntegrationTestBase {
 
   private static final AtomicInteger NAMES = new AtomicInteger();
@@ -170,64 +159,6 @@ public abstract class IntegrationTestBase {
    * to. Declare it before the action whose event it should see.
    */
   protected EventTap tap(String destination) {
-    RabbitAdmin admin = new RabbitAdmin(rabbit);
-    TopicExchange exchange =
-        new TopicExchange(TestInfrastructure.get().brokerPrefix() + destination, true, false);
-    admin.declareExchange(exchange);
-    // Not AnonymousQueue: it asks for x-queue-leader-locator, which RabbitMQ 3.10 refuses. Not
-    // exclusive either (it would vanish with a connection the cache replaces): it expires unused.
-    Queue queue =
-        QueueBuilder.nonDurable(
-                TestInfrastructure.get().brokerPrefix() + "tap." + java.util.UUID.randomUUID())
-            .expires(120_000)
-            .build();
-    admin.declareQueue(queue);
-    admin.declareBinding(BindingBuilder.bind(queue).to(exchange).with("#"));
-    return new EventTap(new RabbitTemplate(rabbit), queue.getName(), json);
-  }
-
-  /** Reads events from a test queue (blocking, on the test thread). */
-  protected record EventTap(RabbitTemplate template, String queue, JsonMapper json) {
-
-    /** The next event whose field {@code key} equals {@code value}, within 15 s. */
-    public Map<?, ?> next(String key, String value) {
-      long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-      while (System.nanoTime() < deadline) {
-        Message message = template.receive(queue, 1000);
-        if (message == null) {
-          continue;
-        }
-        Map<?, ?> event =
-            json.readValue(new String(message.getBody(), StandardCharsets.UTF_8), Map.class);
-        if (value.equals(event.get(key))) {
-          return event;
-        }
-      }
-      throw new AssertionError("No event with " + key + "=" + value + " on " + queue);
-    }
-  }
-
-  /** The real StreamBridge publisher, which a test can make fail as if the broker were down. */
-  public static class SwitchableBroker implements OutboxPublisher {
-
-    private volatile OutboxPublisher delegate;
-    private volatile boolean down;
-
-    @Autowired
-    void setStreamBridge(StreamBridge streamBridge) {
-      delegate = new StreamBridgeOutboxPublisher(streamBridge, Duration.ofSeconds(5));
-    }
-
-    public void down(boolean down) {
-      this.down = down;
-    }
-
-    @Override
-    public void publish(OutboxMessage message) {
-      if (down) {
-        throw new IllegalStateException("broker unreachable (test switch)");
-      }
-      delegate.publish(message);
-    }
+    return EventTap.open(rabbit, json, destination);
   }
 }

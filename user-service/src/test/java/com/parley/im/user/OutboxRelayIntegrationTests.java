@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.parley.im.defaults.outbox.Outbox;
 import com.parley.im.events.Destinations;
 import com.parley.im.events.UserUpdated;
+import com.parley.im.testsupport.EventTap;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;

@@ -1,12 +1,12 @@
 package com.parley.im.relation.block;
 
+import com.parley.im.defaults.SecureIds;
 import com.parley.im.defaults.outbox.Outbox;
 import com.parley.im.events.Destinations;
 import com.parley.im.events.FriendshipRemoved;
 import com.parley.im.events.UserBlocked;
 import com.parley.im.events.UserUnblocked;
 import com.parley.im.relation.Ids;
-import com.parley.im.relation.RandomIds;
 import com.parley.im.relation.RelationErrors;
 import com.parley.im.relation.RelationProperties;
 import com.parley.im.relation.graph.Friendships;
@@ -37,7 +37,7 @@ class BlockService {
   private final Friendships friendships;
   private final KnownUsers users;
   private final Outbox outbox;
-  private final RandomIds ids;
+  private final SecureIds ids;
   private final RelationProperties properties;
   private final TransactionalOperator tx;
 
@@ -46,7 +46,7 @@ class BlockService {
       Friendships friendships,
       KnownUsers users,
       Outbox outbox,
-      RandomIds ids,
+      SecureIds ids,
       RelationProperties properties,
       ReactiveTransactionManager transactions) {
     this.store = store;

@@ -1,9 +1,9 @@
 package com.parley.im.relation.graph;
 
+import com.parley.im.defaults.SecureIds;
 import com.parley.im.defaults.outbox.Outbox;
 import com.parley.im.events.Destinations;
 import com.parley.im.events.FriendshipRemoved;
-import com.parley.im.relation.RandomIds;
 import java.time.Instant;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
@@ -15,9 +15,9 @@ public class Friendships {
 
   private final RelationStore store;
   private final Outbox outbox;
-  private final RandomIds ids;
+  private final SecureIds ids;
 
-  Friendships(RelationStore store, Outbox outbox, RandomIds ids) {
+  Friendships(RelationStore store, Outbox outbox, SecureIds ids) {
     this.store = store;
     this.outbox = outbox;
     this.ids = ids;

@@ -1,6 +1,7 @@
 package com.parley.im.relation.request;
 
 import com.parley.im.defaults.ApiException;
+import com.parley.im.defaults.SecureIds;
 import com.parley.im.defaults.outbox.Outbox;
 import com.parley.im.events.Destinations;
 import com.parley.im.events.FriendRequestAccepted;
@@ -8,7 +9,6 @@ import com.parley.im.events.FriendRequestCancelled;
 import com.parley.im.events.FriendRequestRejected;
 import com.parley.im.events.FriendRequestSent;
 import com.parley.im.relation.Ids;
-import com.parley.im.relation.RandomIds;
 import com.parley.im.relation.RelationErrors;
 import com.parley.im.relation.RelationProperties;
 import com.parley.im.relation.graph.FriendRequestRow;
@@ -43,7 +43,7 @@ class FriendRequestService {
   private final RelationStore store;
   private final KnownUsers users;
   private final Outbox outbox;
-  private final RandomIds ids;
+  private final SecureIds ids;
   private final RelationProperties properties;
   private final TransactionalOperator tx;
 
@@ -51,7 +51,7 @@ class FriendRequestService {
       RelationStore store,
       KnownUsers users,
       Outbox outbox,
-      RandomIds ids,
+      SecureIds ids,
       RelationProperties properties,
       ReactiveTransactionManager transactions) {
     this.store = store;

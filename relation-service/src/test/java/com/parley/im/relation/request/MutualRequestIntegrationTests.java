@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.parley.im.events.Destinations;
 import com.parley.im.relation.IntegrationTestBase;
+import com.parley.im.testsupport.EventTap;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

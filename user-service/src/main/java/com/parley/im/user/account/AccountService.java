@@ -1,12 +1,12 @@
 package com.parley.im.user.account;
 
 import com.parley.im.defaults.ApiException;
+import com.parley.im.defaults.SecureIds;
 import com.parley.im.defaults.outbox.Outbox;
 import com.parley.im.events.Destinations;
 import com.parley.im.events.UserRegistered;
 import com.parley.im.events.UserUpdated;
 import com.parley.im.protocol.ErrorCodes;
-import com.parley.im.user.SecureIds;
 import com.parley.im.user.account.AccountRecords.DiscoverPage;
 import com.parley.im.user.account.AccountRecords.MyProfile;
 import com.parley.im.user.account.AccountRecords.PublicProfile;

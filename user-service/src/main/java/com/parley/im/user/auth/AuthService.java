@@ -1,11 +1,11 @@
 package com.parley.im.user.auth;
 
 import com.parley.im.defaults.ApiException;
+import com.parley.im.defaults.SecureIds;
 import com.parley.im.defaults.outbox.Outbox;
 import com.parley.im.events.Destinations;
 import com.parley.im.events.DeviceSessionRevoked;
 import com.parley.im.protocol.ErrorCodes;
-import com.parley.im.user.SecureIds;
 import com.parley.im.user.UserProperties;
 import com.parley.im.user.account.AccountCredentials;
 import com.parley.im.user.auth.AuthRecords.LoginRequest;

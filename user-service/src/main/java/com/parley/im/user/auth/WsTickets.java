@@ -1,7 +1,7 @@
 package com.parley.im.user.auth;
 
 import com.parley.im.defaults.ApiException;
-import com.parley.im.user.SecureIds;
+import com.parley.im.defaults.SecureIds;
 import com.parley.im.user.UserProperties;
 import com.parley.im.user.auth.AuthRecords.RedeemedTicket;
 import com.parley.im.user.auth.AuthRecords.WsTicketResponse;

@@ -6,7 +6,7 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import com.parley.im.user.SecureIds;
+import com.parley.im.defaults.SecureIds;
 import com.parley.im.user.UserProperties;
 import java.time.Instant;
 import java.util.Date;

@@ -8,7 +8,7 @@ import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyUse;
-import com.parley.im.user.SecureIds;
+import com.parley.im.defaults.SecureIds;
 import com.parley.im.user.UserProperties;
 import java.io.IOException;
 import java.math.BigInteger;

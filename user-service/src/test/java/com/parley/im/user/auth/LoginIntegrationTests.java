@@ -8,6 +8,7 @@ import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.parley.im.events.Destinations;
+import com.parley.im.testsupport.EventTap;
 import com.parley.im.user.IntegrationTestBase;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

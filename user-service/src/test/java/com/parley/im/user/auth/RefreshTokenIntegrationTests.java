@@ -3,6 +3,7 @@ package com.parley.im.user.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.parley.im.events.Destinations;
+import com.parley.im.testsupport.EventTap;
 import com.parley.im.user.IntegrationTestBase;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

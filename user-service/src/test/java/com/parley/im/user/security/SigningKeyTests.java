@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jwt.SignedJWT;
-import com.parley.im.user.SecureIds;
+import com.parley.im.defaults.SecureIds;
 import com.parley.im.user.UserProperties;
 import java.nio.file.Files;
 import java.nio.file.Path;
