@@ -41,8 +41,10 @@ final class IdleSocketBenchmark {
     long rssBefore = gateway.rssBytes();
 
     String wsUrl = api.base().replaceFirst("^http", "ws") + "/ws";
+    // A connection per socket, not the pool: a pool (16 connections by default) would hold every
+    // further handshake back until its acquire timeout.
     HttpClient client =
-        HttpClient.create()
+        HttpClient.newConnection()
             .headers(h -> h.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + session.accessToken()));
     ConcurrentLinkedQueue<Disposable> open = new ConcurrentLinkedQueue<>();
     Instant start = Instant.now();
