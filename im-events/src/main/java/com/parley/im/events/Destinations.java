@@ -14,5 +14,12 @@ public final class Destinations {
   public static final String USER_BLOCKED = "user-blocked";
   public static final String USER_UNBLOCKED = "user-unblocked";
 
+  public static final String SOCKET_CHANGED = "socket-changed";
+  public static final String GATEWAY_LEASE_RENEWED = "gateway-lease-renewed";
+  public static final String PRESENCE_CHANGED = "presence-changed";
+
+  /** Direct exchange; routing key = gateway instance id (ADR 0005). */
+  public static final String GATEWAY_DELIVERIES = "gateway-deliveries";
+
   private Destinations() {}
 }
