@@ -2,27 +2,10 @@ package com.parley.im.presence;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.parley.im.testsupport.TestInfrastructure;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
-import org.springframework.r2dbc.core.DatabaseClient;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.test.web.reactive.server.WebTestClient;
 
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@AutoConfigureWebTestClient
-class PresenceServiceApplicationTests {
-
-  @DynamicPropertySource
-  static void infrastructure(DynamicPropertyRegistry registry) {
-    TestInfrastructure.get().registerAll(registry, "presence");
-  }
-
-  @Autowired WebTestClient http;
-  @Autowired DatabaseClient db;
+/** The service starts, migrates, reports health and obeys the architecture rules. */
+class PresenceServiceApplicationTests extends IntegrationTestBase {
 
   @Test
   void reportsLiveAndReadyOnceItsDatabaseRedisAndBrokerAnswer() {
@@ -62,6 +45,7 @@ class PresenceServiceApplicationTests {
   void answersUnknownPathsWithAProblemDetail() {
     http.get()
         .uri("/api/nothing-here")
+        .headers(h -> h.setBearerAuth(user().token()))
         .exchange()
         .expectStatus()
         .isNotFound()
