@@ -34,7 +34,8 @@ public record GatewayProperties(
     @DefaultValue @Valid WebSocket websocket,
     @DefaultValue @Valid Tickets tickets,
     @DefaultValue @Valid RateLimit rateLimit,
-    @DefaultValue @Valid Upstream upstream) {
+    @DefaultValue @Valid Upstream upstream,
+    @DefaultValue @Valid Presence presence) {
 
   public GatewayProperties {
     if (instanceId == null || instanceId.isBlank()) {
@@ -109,4 +110,14 @@ public record GatewayProperties(
   public record Upstream(
       @DefaultValue("15s") @NotNull Duration timeout,
       @DefaultValue Map<String, Duration> timeouts) {}
+
+  /**
+   * What the instance reports to presence-service (ADR 0005).
+   *
+   * @param leaseRenewalInterval how often {@code GatewayLeaseRenewed} is published
+   * @param lease how long presence keeps this instance's routes after the last renewal
+   */
+  public record Presence(
+      @DefaultValue("5s") @NotNull Duration leaseRenewalInterval,
+      @DefaultValue("15s") @NotNull Duration lease) {}
 }

@@ -20,7 +20,8 @@ import org.springframework.test.web.reactive.server.WebTestClient;
       "im.gateway.rate-limit.replenish-rate=5",
       "im.gateway.rate-limit.burst-capacity=10",
       "im.gateway.upstream.timeout=5s",
-      "im.gateway.websocket.shutdown-timeout=2s"
+      "im.gateway.websocket.shutdown-timeout=2s",
+      "im.gateway.presence.lease-renewal-interval=1s"
     })
 public abstract class GatewayIntegrationTest {
 
@@ -30,6 +31,8 @@ public abstract class GatewayIntegrationTest {
   static void infrastructure(DynamicPropertyRegistry registry) {
     TestInfrastructure.get().registerRedis(registry, "gateway");
     TestInfrastructure.get().registerRabbit(registry);
+    registry.add(
+        "im.delivery.presence-key-prefix", () -> TestInfrastructure.get().redisPrefix("presence"));
     registry.add("im.gateway.tokens.jwks-uri", () -> SERVICES.uri("user") + "/api/auth/jwks");
     registry.add("im.gateway.tickets.user-service-uri", () -> SERVICES.uri("user"));
     registry.add("IM_USER_URI", () -> SERVICES.uri("user"));

@@ -141,6 +141,11 @@ public final class ClientSession {
     }
   }
 
+  /** The status the socket was (or is being) closed with; null while it is open. */
+  public synchronized CloseStatus closeStatus() {
+    return closeStatus;
+  }
+
   public synchronized boolean isClosing() {
     return closeStatus != null;
   }

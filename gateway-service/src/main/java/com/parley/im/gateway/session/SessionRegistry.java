@@ -81,6 +81,12 @@ public class SessionRegistry {
     return result;
   }
 
+  /** Every socket of one user on this instance, whatever the device. */
+  public List<ClientSession> sessionsOf(String userId) {
+    ClientSession[] sessions = byUser.get(userId);
+    return sessions == null ? List.of() : List.of(sessions);
+  }
+
   /** Every socket open on this instance (a weakly consistent view). */
   public void forEach(Consumer<ClientSession> action) {
     for (ClientSession[] sessions : byUser.values()) {

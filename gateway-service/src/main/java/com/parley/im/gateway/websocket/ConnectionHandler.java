@@ -1,6 +1,7 @@
 package com.parley.im.gateway.websocket;
 
 import com.parley.im.gateway.GatewayProperties;
+import com.parley.im.gateway.presence.SocketReporter;
 import com.parley.im.gateway.security.RevokedSessions;
 import com.parley.im.gateway.session.ClientSession;
 import com.parley.im.gateway.session.FrameEncoder;
@@ -14,6 +15,7 @@ import org.springframework.web.reactive.socket.CloseStatus;
 import org.springframework.web.reactive.socket.WebSocketMessage;
 import org.springframework.web.reactive.socket.WebSocketSession;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.SignalType;
 
 /**
  * Runs one accepted socket: registers it, sends {@code welcome}, then reads client frames and
@@ -37,6 +39,7 @@ class ConnectionHandler {
   private final FrameDispatcher dispatcher;
   private final FrameEncoder frames;
   private final RevokedSessions revoked;
+  private final SocketReporter reporter;
   private final GatewayProperties.WebSocket settings;
   private final long maxFrameBytes;
 
@@ -45,11 +48,13 @@ class ConnectionHandler {
       FrameDispatcher dispatcher,
       FrameEncoder frames,
       RevokedSessions revoked,
+      SocketReporter reporter,
       GatewayProperties properties) {
     this.registry = registry;
     this.dispatcher = dispatcher;
     this.frames = frames;
     this.revoked = revoked;
+    this.reporter = reporter;
     this.settings = properties.websocket();
     this.maxFrameBytes = settings.maxFrameSize().toBytes();
   }
@@ -76,6 +81,8 @@ class ConnectionHandler {
                 identity.sessionId(),
                 settings.heartbeatInterval().toMillis(),
                 Instant.now())));
+    // After welcome is queued; the closed below is always reported after this (one publisher).
+    reporter.opened(session);
     if (revoked.isRevoked(identity.sessionId())) {
       // Revoked while the handshake was under way.
       session.close(
@@ -96,7 +103,11 @@ class ConnectionHandler {
             .onErrorResume(e -> Mono.empty())
             .then();
     return Mono.when(reading.doFinally(signal -> session.ended()), session.writeAll())
-        .doFinally(signal -> registry.remove(session));
+        .doFinally(
+            signal -> {
+              registry.remove(session);
+              reporter.closed(session, signal == SignalType.ON_ERROR);
+            });
   }
 
   private Inbound read(ClientSession session, WebSocketMessage message) {

@@ -1,0 +1,85 @@
+package com.parley.im.gateway.delivery;
+
+import com.parley.im.events.DeliveryBatch;
+import com.parley.im.gateway.session.ClientSession;
+import com.parley.im.gateway.session.SessionRegistry;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.stereotype.Component;
+
+/**
+ * Writes the frames of this instance's delivery batches (ADR 0005) to the sockets it holds: each
+ * delivery to every socket of the user, or of one device when {@code deviceId} is set.
+ *
+ * <p>Promises: the deliveries of a batch are queued on the sockets in batch order, and batches are
+ * handled one at a time in queue order (the binding's concurrency is 1), so one device's frames
+ * keep the order they were published in. Cannot promise: delivery. A delivery for a user or device
+ * with no socket here (a stale route) is dropped and counted; so is a frame refused by a socket
+ * that is closing or does not read. Clients repair by catch-up.
+ */
+@Component
+public class DeliveryRouter {
+
+  private final SessionRegistry registry;
+  private final Counter received;
+  private final Counter written;
+  private final Counter dropped;
+  private final AtomicLong receivedCount = new AtomicLong();
+  private final AtomicLong droppedCount = new AtomicLong();
+
+  DeliveryRouter(SessionRegistry registry, ObjectProvider<MeterRegistry> meters) {
+    this.registry = registry;
+    MeterRegistry meterRegistry = meters.getIfAvailable(SimpleMeterRegistry::new);
+    this.received =
+        Counter.builder("im.gateway.deliveries")
+            .description("Deliveries received on this instance's queue")
+            .tag("outcome", "received")
+            .register(meterRegistry);
+    this.written =
+        Counter.builder("im.gateway.deliveries")
+            .description("Frames queued on sockets from deliveries")
+            .tag("outcome", "written")
+            .register(meterRegistry);
+    this.dropped =
+        Counter.builder("im.gateway.deliveries")
+            .description("Deliveries for which this instance holds no matching socket")
+            .tag("outcome", "dropped")
+            .register(meterRegistry);
+  }
+
+  /** Writes one batch; called by the binding's single consumer thread. */
+  public void route(DeliveryBatch batch) {
+    for (DeliveryBatch.Delivery delivery : batch.deliveries()) {
+      receivedCount.incrementAndGet();
+      received.increment();
+      List<ClientSession> sessions =
+          delivery.deviceId() == null
+              ? registry.sessionsOf(delivery.userId())
+              : registry.sessionsOf(delivery.userId(), delivery.deviceId());
+      if (sessions.isEmpty()) {
+        droppedCount.incrementAndGet();
+        dropped.increment();
+        continue;
+      }
+      for (ClientSession session : sessions) {
+        if (session.send(delivery.frame())) {
+          written.increment();
+        }
+      }
+    }
+  }
+
+  /** Deliveries that arrived on this instance's queue since start. */
+  public long received() {
+    return receivedCount.get();
+  }
+
+  /** Deliveries that matched no socket of this instance since start. */
+  public long dropped() {
+    return droppedCount.get();
+  }
+}
