@@ -15,7 +15,11 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.MessageProperties;
+import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
@@ -49,6 +53,8 @@ import tools.jackson.databind.json.JsonMapper;
 public abstract class IntegrationTestBase {
 
   protected static final Duration WAIT = Duration.ofSeconds(15);
+
+  private static RabbitTemplate gateway;
 
   @DynamicPropertySource
   static void infrastructure(DynamicPropertyRegistry registry) {
@@ -188,7 +194,32 @@ public abstract class IntegrationTestBase {
     return EventTap.open(rabbit, json, destination);
   }
 
+  /**
+   * Publishes {@code event} to a destination's exchange as a gateway would. Always on the same
+   * channel (a connection of the tests' own, one cached channel, used by the test thread only), so
+   * events arrive in the order they were published, as from one gateway's producer; the context's
+   * connection factory would hand out whichever channel is free.
+   */
   protected void publish(String destination, Object event) {
-    EventTap.publish(rabbit, json, destination, event);
+    MessageProperties properties = new MessageProperties();
+    properties.setContentType("application/json");
+    gatewayTemplate()
+        .send(
+            TestInfrastructure.get().brokerPrefix() + destination,
+            destination,
+            new Message(json.writeValueAsBytes(event), properties));
+  }
+
+  private static synchronized RabbitTemplate gatewayTemplate() {
+    if (gateway == null) {
+      TestInfrastructure.Endpoints endpoints = TestInfrastructure.get().endpoints();
+      CachingConnectionFactory factory =
+          new CachingConnectionFactory(endpoints.rabbitHost(), endpoints.rabbitPort());
+      factory.setUsername(endpoints.rabbitUser());
+      factory.setPassword(endpoints.rabbitPassword());
+      factory.setChannelCacheSize(1);
+      gateway = new RabbitTemplate(factory);
+    }
+    return gateway;
   }
 }
