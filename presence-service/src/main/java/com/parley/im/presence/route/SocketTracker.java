@@ -14,9 +14,10 @@ import reactor.core.publisher.Mono;
  *
  * <p>Promises: a user turns online with the first socket on any instance and offline when the last
  * one closes (whatever the reason: client, heartbeat timeout, revocation, shutdown); a duplicate
- * event changes nothing. Cannot promise: a transition whose follow-up ({@code last_seen}, the
- * event, the frames) fails is not retried by a redelivery of the same event, since the routing
- * table already remembers that event.
+ * event changes nothing. Cannot promise: a transition whose follow-up ({@code last_seen} and the
+ * event) still fails after its own few retries is not repeated by a redelivery of the same event,
+ * since the routing table already remembers that event (the user's next transition corrects {@code
+ * last_seen}).
  */
 @Service
 class SocketTracker {

@@ -13,6 +13,7 @@ import com.parley.im.presence.friend.Friends;
 import com.parley.im.presence.route.PresenceTransitions;
 import com.parley.im.presence.route.RouteTable;
 import com.parley.im.protocol.ErrorCodes;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -29,11 +30,14 @@ import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.TransientDataAccessException;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.ReactiveTransactionManager;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -95,14 +99,24 @@ class PresenceService implements PresenceTransitions {
         new PresenceChanged(ids.uuid().toString(), Instant.now(), userId, online, at);
     Mono<Void> durable =
         tx.transactional(
-            db.sql(
-                    "insert into last_seen (user_id, last_seen_at) values (:id, :at)"
-                        + " on conflict (user_id) do update set last_seen_at = excluded.last_seen_at"
-                        + " where last_seen.last_seen_at < excluded.last_seen_at")
-                .bind("id", id.get())
-                .bind("at", at.atOffset(ZoneOffset.UTC))
-                .then()
-                .then(outbox.append(Destinations.PRESENCE_CHANGED, event)));
+                db.sql(
+                        "insert into last_seen (user_id, last_seen_at) values (:id, :at)"
+                            + " on conflict (user_id) do update set last_seen_at = excluded.last_seen_at"
+                            + " where last_seen.last_seen_at < excluded.last_seen_at")
+                    .bind("id", id.get())
+                    .bind("at", at.atOffset(ZoneOffset.UTC))
+                    .then()
+                    .then(outbox.append(Destinations.PRESENCE_CHANGED, event)))
+            // The routing table has already moved and remembers the event, so a redelivery would
+            // not repeat this: retry a transient database failure here (the transaction rolled
+            // back,
+            // so a retry is safe), a few times, within the consumer's timeout.
+            .retryWhen(
+                Retry.backoff(3, Duration.ofMillis(200))
+                    .filter(
+                        e ->
+                            e instanceof TransientDataAccessException
+                                || e instanceof DataAccessResourceFailureException));
     return durable.then(tellFriends(id.get(), online, at));
   }
 
