@@ -18,8 +18,9 @@ import reactor.core.publisher.Mono;
  * {@code route:{userId}} (hash {@code {deviceId}/{socketId}} -> instance id), {@code
  * instance:{instanceId}} (set of user ids), {@code lease:{instanceId}} (string with the lease's
  * TTL), {@code instances} (set of instance ids), plus {@code event:{eventId}} (a consumed socket
- * event, remembered for {@code im.presence.event-memory}). presence-service is the only writer;
- * {@code DeliveryPublisher} reads the route hashes.
+ * event) and {@code closed:{instanceId}/{socketId}} (a closed socket, so that an {@code opened}
+ * arriving after its {@code closed} opens nothing), both kept for {@code im.presence.event-memory}.
+ * presence-service is the only writer; {@code DeliveryPublisher} reads the route hashes.
  *
  * <p>Promises: every change is one Lua script, so the hash, the sets and the answer (did the user
  * come online / go offline?) agree even with the sweeper running at the same time; a socket event
@@ -40,6 +41,7 @@ public class RouteTable {
       RedisScript.of(
           """
           if not redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[4]) then return -1 end
+          if redis.call('EXISTS', KEYS[6]) == 1 then return 0 end
           local before = redis.call('HLEN', KEYS[2])
           redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
           redis.call('SADD', KEYS[3], ARGV[3])
@@ -54,6 +56,7 @@ public class RouteTable {
       RedisScript.of(
           """
           if not redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[4]) then return -1 end
+          redis.call('SET', KEYS[4], '1', 'PX', ARGV[4])
           if redis.call('HDEL', KEYS[2], ARGV[1]) == 0 then return 0 end
           local values = redis.call('HVALS', KEYS[2])
           local still = false
@@ -127,7 +130,8 @@ public class RouteTable {
                 routeKey(userId),
                 instanceKey(instanceId),
                 instancesKey(),
-                leaseKey(instanceId)),
+                leaseKey(instanceId),
+                closedKey(instanceId, socketId)),
             List.of(
                 field(deviceId, socketId),
                 instanceId,
@@ -141,7 +145,11 @@ public class RouteTable {
     return outcome(
         redis.execute(
             CLOSED,
-            List.of(eventKey(eventId), routeKey(userId), instanceKey(instanceId)),
+            List.of(
+                eventKey(eventId),
+                routeKey(userId),
+                instanceKey(instanceId),
+                closedKey(instanceId, socketId)),
             List.of(
                 field(deviceId, socketId),
                 instanceId,
@@ -214,6 +222,10 @@ public class RouteTable {
 
   private String instancesKey() {
     return prefix + "instances";
+  }
+
+  private String closedKey(String instanceId, String socketId) {
+    return prefix + "closed:" + instanceId + "/" + socketId;
   }
 
   private String eventKey(String eventId) {

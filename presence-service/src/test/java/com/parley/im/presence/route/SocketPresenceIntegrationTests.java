@@ -122,4 +122,14 @@ class SocketPresenceIntegrationTests extends IntegrationTestBase {
         .extracting(f -> f.get("online"))
         .containsExactly(true, false);
   }
+
+  @Test
+  void anOpenedThatArrivesAfterItsClosedOpensNothing() {
+    User me = user();
+    String a = gateway(60);
+    closed(a, me, "phone", "late", "client");
+    opened(a, me, "phone", "late");
+    awaitSocketEventsApplied();
+    assertThat(online(me)).as("no stale route from a reordered pair").isFalse();
+  }
 }
