@@ -7,20 +7,26 @@ import com.parley.im.events.DeviceSessionRevoked;
 import com.parley.im.gateway.GatewayIntegrationTest;
 import com.parley.im.gateway.TestSocket;
 import com.parley.im.gateway.TestTokens;
+import com.parley.im.testsupport.EventTap;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.cloud.stream.function.StreamBridge;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 class SessionRevocationTests extends GatewayIntegrationTest {
 
   @Autowired StreamBridge broker;
+  @Autowired ConnectionFactory rabbit;
+  @Autowired JsonMapper json;
 
   @Test
   void aRevokedSessionLosesItsSocketWith4001AndItsTokenIsRefusedAfterwards() throws Exception {
+    EventTap tap = EventTap.open(rabbit, json, Destinations.SOCKET_CHANGED);
     TestTokens.Identity id = TestTokens.newIdentity();
     String token = TestTokens.valid(id);
     TestTokens.Identity otherDevice =
@@ -47,6 +53,10 @@ class SessionRevocationTests extends GatewayIntegrationTest {
 
       untouched.send("{\"type\":\"ping\",\"id\":\"still-here\"}");
       assertThat(untouched.next().path("id").asString()).isEqualTo("still-here");
+      assertThat(tap.next("deviceId", id.deviceId())).containsEntry("change", "opened");
+      assertThat(tap.next("deviceId", id.deviceId()))
+          .containsEntry("change", "closed")
+          .containsEntry("reason", "revoked");
     }
 
     http.get()

@@ -33,11 +33,11 @@ import tools.jackson.databind.json.JsonMapper;
  * frames by instance and publishes one transient {@link DeliveryBatch} per instance to the direct
  * exchange {@value Destinations#GATEWAY_DELIVERIES} with the instance id as routing key.
  *
- * <p>Order: every publish of this publisher runs on one thread, in the order the calls subscribed,
- * and the batches of one call leave in the order of the call's first frame for each instance, each
- * with its frames in call order; so one device's frames keep their order from call to socket when
- * the caller issues its calls one after the other. Cannot promise delivery: no confirms, non-
- * persistent messages, and a route read just before its socket closed sends a frame that the
+ * <p>Order: every publish runs on one thread of this publisher, and the batches of one call each
+ * carry their frames in call order; so one device's frames keep their order from call to socket
+ * when the caller issues its calls one after the other (each after the previous one completed).
+ * Calls made concurrently are not ordered among themselves. Cannot promise delivery: no confirms,
+ * non-persistent messages, and a route read just before its socket closed sends a frame that the
  * gateway drops (clients catch up by seq).
  *
  * <p>Non-blocking for the caller: the Redis reads are reactive; the AMQP publish (which blocks on
