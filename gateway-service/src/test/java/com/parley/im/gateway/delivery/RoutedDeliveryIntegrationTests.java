@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -39,7 +40,11 @@ import tools.jackson.databind.json.JsonMapper;
  * <p>The route hashes are written from the {@code SocketChanged} events the gateways publish, in
  * presence's format ({@code {presence prefix}route:{userId}}, field {@code {deviceId}/{socketId}},
  * value the instance id), as presence-service would.
+ *
+ * <p>Runs after the other test classes (which share one context), so that starting and closing two
+ * more gateways in this JVM does not happen in the middle of them.
  */
+@Order(Integer.MAX_VALUE)
 class RoutedDeliveryIntegrationTests {
 
   private static final String RUN = UUID.randomUUID().toString().substring(0, 6);
