@@ -14,7 +14,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
 
-/** Login, refresh rotation and logout: PROTOCOL.md "Accounts and sessions", docs/internal-contracts.md. */
+/**
+ * Login, refresh rotation and logout: PROTOCOL.md "Accounts and sessions",
+ * docs/internal-contracts.md.
+ */
 @ExtendWith(RunningSystem.class)
 class SessionSystemTests {
 
