@@ -99,6 +99,14 @@ public final class ParleyClient {
     return send(withBody(request(path, token), "PATCH", body));
   }
 
+  public Response put(String path, Object body, String token) {
+    return send(withBody(request(path, token), "PUT", body));
+  }
+
+  public Response delete(String path, String token) {
+    return send(request(path, token).DELETE());
+  }
+
   public Response postRaw(String path, String rawJson, String token) {
     return send(
         request(path, token)
@@ -119,7 +127,10 @@ public final class ParleyClient {
 
   private static HttpRequest.Builder withBody(
       HttpRequest.Builder builder, String method, Object body) {
-    String json = body == null ? "" : JSON.writeValueAsString(body);
+    if (body == null) { // no body at all, e.g. POST .../accept or PUT /api/blocks/{id}
+      return builder.method(method, HttpRequest.BodyPublishers.noBody());
+    }
+    String json = JSON.writeValueAsString(body);
     return builder
         .header("Content-Type", "application/json")
         .method(method, HttpRequest.BodyPublishers.ofString(json));
