@@ -2,24 +2,46 @@ package com.parley.im.testsupport;
 
 import org.junit.platform.launcher.LauncherSession;
 import org.junit.platform.launcher.LauncherSessionListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.blockhound.BlockHound;
+import reactor.blockhound.BlockingOperationError;
+import reactor.blockhound.integration.BlockHoundIntegration;
 
 /**
  * Installs BlockHound once per test JVM (registered as a JUnit launcher session listener), so a
- * blocking call on an event-loop or parallel thread fails the test that made it. Exceptions go into
- * {@link #ALLOWED}, each with the reason.
+ * blocking call on an event-loop or parallel thread fails the test that made it. Every such call is
+ * also logged with its stack: an error thrown deep inside a library callback (a DNS lookup, a
+ * pipeline handler) may never reach a subscriber, and then the log is the only trace of why a
+ * request hung. Exceptions go into {@link #ALLOWED}, each with the reason.
  */
 public class BlockHoundInstaller implements LauncherSessionListener {
 
+  private static final Logger log = LoggerFactory.getLogger(BlockHoundInstaller.class);
+
   @Override
   public void launcherSessionOpened(LauncherSession session) {
-    BlockHound.install(ALLOWED);
+    BlockHound.install(
+        ALLOWED,
+        builder ->
+            builder.blockingMethodCallback(
+                method -> {
+                  BlockingOperationError error = new BlockingOperationError(method);
+                  log.error("Blocking call on a non-blocking thread", error);
+                  throw error;
+                }));
   }
 
-  /** Known, bounded blocking calls of libraries that are not on any request path. */
-  private static final reactor.blockhound.integration.BlockHoundIntegration ALLOWED =
+  /** Known, bounded blocking calls of libraries. */
+  private static final BlockHoundIntegration ALLOWED =
       builder ->
           builder
               // Logback writes a line to the console synchronously; logging is not per request.
-              .allowBlockingCallsInside("ch.qos.logback.core.OutputStreamAppender", "writeBytes");
+              .allowBlockingCallsInside("ch.qos.logback.core.OutputStreamAppender", "writeBytes")
+              // SecureRandom reads /dev/urandom, which never waits once the kernel is seeded.
+              // Libraries draw from it on event loops (Netty's DNS resolver for query ids when a
+              // test client resolves "localhost"); an error thrown there never reaches the request,
+              // which then hangs until its timeout. Our own code uses a DRBG seeded at start-up.
+              .allowBlockingCallsInside("java.security.SecureRandom", "nextBytes")
+              .allowBlockingCallsInside("java.security.SecureRandom", "generateSeed");
 }
