@@ -1,6 +1,7 @@
 package com.parley.im.testsupport;
 
 import java.time.Duration;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import reactor.blockhound.BlockingOperationError;
 import reactor.core.publisher.Mono;
@@ -13,14 +14,8 @@ class BlockHoundInstallerTests {
   void blockingOnANonBlockingThreadFailsTheTest() {
     Mono<Long> sleepsOnParallel =
         Mono.delay(Duration.ofMillis(1), Schedulers.parallel())
-            .doOnNext(
-                tick -> {
-                  try {
-                    Thread.sleep(1);
-                  } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                  }
-                });
+            // Parking a thread is what every blocking wait comes down to.
+            .doOnNext(tick -> LockSupport.parkNanos(1_000));
     StepVerifier.create(sleepsOnParallel)
         .expectError(BlockingOperationError.class)
         .verify(Duration.ofSeconds(5));
