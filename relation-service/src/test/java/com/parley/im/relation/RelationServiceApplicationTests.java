@@ -1,62 +1,30 @@
 package com.parley.im.relation;
 
-import static org.assertj.core.api.Assertions.assertThat;
+import com.parley.im.testsupport.ServiceBaseline;
+import org.springframework.http.HttpHeaders;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.test.web.reactive.server.WebTestClient;
 
-import org.junit.jupiter.api.Test;
+/** The service starts, migrates, reports health and obeys the architecture rules. */
+class RelationServiceApplicationTests extends IntegrationTestBase implements ServiceBaseline {
 
-class RelationServiceApplicationTests extends IntegrationTestBase {
-
-  @Test
-  void reportsLiveAndReadyOnceItsDatabaseRedisAndBrokerAnswer() {
-    http.get().uri("/actuator/health/liveness").exchange().expectStatus().isOk();
-    http.get()
-        .uri("/actuator/health/readiness")
-        .exchange()
-        .expectStatus()
-        .isOk()
-        .expectBody()
-        .jsonPath("$.status")
-        .isEqualTo("UP");
+  @Override
+  public String service() {
+    return "relation";
   }
 
-  @Test
-  void exportsMetricsForPrometheus() {
-    http.get()
-        .uri("/actuator/prometheus")
-        .exchange()
-        .expectStatus()
-        .isOk()
-        .expectBody(String.class)
-        .value(body -> assertThat(body).contains("jvm_memory_used_bytes"));
+  @Override
+  public WebTestClient http() {
+    return http;
   }
 
-  @Test
-  void migratesItsOwnDatabaseOnStartup() {
-    Long applied =
-        db.sql("select count(*) from flyway_schema_history where success")
-            .map(row -> row.get(0, Long.class))
-            .one()
-            .block();
-    assertThat(applied).isPositive();
+  @Override
+  public DatabaseClient db() {
+    return db;
   }
 
-  @Test
-  void answersUnknownPathsWithAProblemDetail() {
-    http.get()
-        .uri("/api/nothing-here")
-        .headers(h -> h.setBearerAuth(user("nobody").token()))
-        .exchange()
-        .expectStatus()
-        .isNotFound()
-        .expectHeader()
-        .contentType("application/problem+json")
-        .expectBody()
-        .jsonPath("$.code")
-        .isEqualTo("not_found");
-  }
-
-  @Test
-  void obeysTheArchitectureRules() {
-    com.parley.im.testsupport.ArchitectureRules.checkService("relation");
+  @Override
+  public void signIn(HttpHeaders headers) {
+    headers.setBearerAuth(user("nobody").token());
   }
 }
