@@ -18,6 +18,13 @@ public final class Destinations {
   public static final String GATEWAY_LEASE_RENEWED = "gateway-lease-renewed";
   public static final String PRESENCE_CHANGED = "presence-changed";
 
+  public static final String MESSAGE_STORED = "message-stored";
+  public static final String CONVERSATION_CHANGED = "conversation-changed";
+  public static final String READ_POSITION_MOVED = "read-position-moved";
+
+  /** {@code recv}, {@code read}, {@code typing} and {@code signal} frames, gateway to messages. */
+  public static final String CLIENT_FRAMES = "client-frames";
+
   /** Direct exchange; routing key = gateway instance id (ADR 0005). */
   public static final String GATEWAY_DELIVERIES = "gateway-deliveries";
 

@@ -21,6 +21,10 @@ public final class ErrorCodes {
   public static final String BLOCKED = "blocked";
   public static final String NOT_MEMBER = "not_member";
   public static final String MEDIA_NOT_FOUND = "media_not_found";
+  public static final String GROUP_FULL = "group_full";
+  public static final String RECALL_EXPIRED = "recall_expired";
+  public static final String CONTENT_REJECTED = "content_rejected";
+  public static final String CONFLICT = "conflict";
 
   /** An {@code error} frame with this code is the last one: the server closes the socket. */
   public static final String CLOSING = "closing";

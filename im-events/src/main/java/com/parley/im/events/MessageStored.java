@@ -1,0 +1,26 @@
+package com.parley.im.events;
+
+import java.time.Instant;
+
+/**
+ * A message was stored in a conversation with the given {@code seq}. Published by message-service
+ * to {@value Destinations#MESSAGE_STORED} through its outbox, one event per message, in seq order
+ * per conversation. Carries no body: bodies stay encrypted in message-service (consumers that need
+ * one ask for the message).
+ *
+ * @param senderDeviceId the device that sent it; null for {@code system} messages
+ * @param clientMsgId the sender's idempotency key; null for server-written messages
+ * @param kind one of PROTOCOL.md's kinds, {@code system} and {@code recall} included
+ */
+public record MessageStored(
+    String eventId,
+    Instant occurredAt,
+    String messageId,
+    String conversationId,
+    long seq,
+    String senderId,
+    String senderDeviceId,
+    String clientMsgId,
+    String kind,
+    Instant createdAt)
+    implements DomainEvent {}
