@@ -1,0 +1,18 @@
+package com.parley.im.defaults.outbox;
+
+import java.util.List;
+import reactor.core.publisher.Mono;
+
+/**
+ * Sees each batch of rows the {@link OutboxRelay} is about to publish, in {@code id} order, before
+ * they are published (ADR 0006: message-service pushes stored messages to devices from here, so a
+ * message committed before a crash is still pushed after the restart). A batch that is retried is
+ * seen again: work done here must tolerate repeats. A listener's error is logged and counted; it
+ * does not stop publishing.
+ */
+@FunctionalInterface
+public interface OutboxRelayListener {
+
+  /** Called once per relayed batch; the relay waits for the returned Mono (bound its time). */
+  Mono<Void> relaying(List<OutboxMessage> batch);
+}
