@@ -24,4 +24,11 @@ public interface ConversationAccess {
 
   /** The active members (for fan-out); empty for an unknown conversation. */
   Mono<List<String>> activeMembers(String conversationId);
+
+  /**
+   * The id of the direct conversation between two friends, created if it does not exist yet
+   * (normally it was created from the friendship event). Errors: 400 {@code validation_failed} for
+   * yourself, 403 {@code not_friends}, 403 {@code blocked}.
+   */
+  Mono<String> openDirect(String userId, String peerId);
 }
