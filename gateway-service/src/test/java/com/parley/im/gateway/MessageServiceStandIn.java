@@ -31,11 +31,14 @@ import tools.jackson.databind.json.JsonMapper;
  * <p>Conversation ids steer it: {@code err-...} is refused {@code not_member}, {@code rl-...} is
  * refused {@code rate_limited} with {@code retryAfterMs} 250; a request with any send in a {@code
  * down-...} conversation loses its connection without an answer (a crashed service), one in a
- * {@code 503-...} conversation is answered 503.
+ * {@code 503-...} conversation is answered 503, one in a {@code slow-...} conversation after 8 s.
  */
 public final class MessageServiceStandIn {
 
   static final long LATENCY_MS = 15;
+
+  /** Beyond the gateway's 5 s send timeout. */
+  static final Duration SLOW = Duration.ofSeconds(8);
 
   private static final JsonMapper JSON = new JsonMapper();
   private static volatile MessageServiceStandIn instance;
@@ -100,10 +103,12 @@ public final class MessageServiceStandIn {
               JsonNode sends = JSON.readTree(body).get("sends");
               boolean down = false;
               boolean unavailable = false;
+              boolean slow = false;
               for (JsonNode send : sends) {
                 String conversation = send.get("conversationId").asString();
                 down |= conversation.startsWith("down-");
                 unavailable |= conversation.startsWith("503-");
+                slow |= conversation.startsWith("slow-");
               }
               if (down) {
                 return response.withConnection(Connection::dispose).then();
@@ -115,7 +120,7 @@ public final class MessageServiceStandIn {
               for (JsonNode send : sends) {
                 results.add(store(send));
               }
-              return Mono.delay(Duration.ofMillis(LATENCY_MS))
+              return Mono.delay(slow ? SLOW : Duration.ofMillis(LATENCY_MS))
                   .then(
                       response
                           .status(200)

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.parley.im.gateway.GatewayIntegrationTest;
 import com.parley.im.gateway.TestSocket;
 import com.parley.im.gateway.TestTokens;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -77,7 +78,7 @@ class MessageSendIntegrationTests extends GatewayIntegrationTest {
   }
 
   @Test
-  void aServiceThatIsDownOrFailingAnswersServiceUnavailableAndTheSocketStaysOpen()
+  void aServiceThatIsDownFailingOrSlowAnswersServiceUnavailableAndTheSocketStaysOpen()
       throws Exception {
     try (TestSocket socket = connect(TestTokens.newIdentity())) {
       socket.next("welcome");
@@ -93,12 +94,20 @@ class MessageSendIntegrationTests extends GatewayIntegrationTest {
       assertThat(error.path("id").asString()).isEqualTo("d2");
       assertThat(error.path("code").asString()).isEqualTo("service_unavailable");
 
+      // No answer within the 5 s timeout: the same.
+      long start = System.nanoTime();
+      socket.send(send("d3", "slow-" + UUID.randomUUID()));
+      error = socket.next();
+      assertThat(error.path("id").asString()).isEqualTo("d3");
+      assertThat(error.path("code").asString()).isEqualTo("service_unavailable");
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(8));
+
       // Still open, and sends work again.
       String conversation = "c-" + UUID.randomUUID();
-      socket.send(send("d3", conversation));
+      socket.send(send("d4", conversation));
       JsonNode ack = socket.next();
       assertThat(ack.path("type").asString()).isEqualTo("ack");
-      assertThat(ack.path("id").asString()).isEqualTo("d3");
+      assertThat(ack.path("id").asString()).isEqualTo("d4");
       assertThat(socket.isClosed()).isFalse();
     }
   }
