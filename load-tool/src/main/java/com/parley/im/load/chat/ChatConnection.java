@@ -1,6 +1,11 @@
 package com.parley.im.load.chat;
 
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
 import java.time.Duration;
 import java.util.function.Consumer;
 import reactor.core.Disposable;
@@ -37,6 +42,24 @@ final class ChatConnection {
   }
 
   /**
+   * Takes the {@code Origin} header off the handshake: Netty's WebSocket client adds one (the
+   * server's own address), but a native client sends none (PROTOCOL.md), and the gateway refuses
+   * origins that are not on its allow-list (for example {@code http://127.0.0.1:8080}).
+   */
+  @ChannelHandler.Sharable
+  private static final class NoOrigin extends ChannelOutboundHandlerAdapter {
+    static final NoOrigin INSTANCE = new NoOrigin();
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+      if (msg instanceof HttpRequest request) {
+        request.headers().remove(HttpHeaderNames.ORIGIN);
+      }
+      ctx.write(msg, promise);
+    }
+  }
+
+  /**
    * Opens the socket; the Mono completes with the {@code welcome} frame. Every later frame goes to
    * {@code frames} (on a Netty event loop: it must not block); {@code onClose} runs once when the
    * socket ends.
@@ -44,7 +67,8 @@ final class ChatConnection {
   Mono<JsonNode> open(String wsUrl, Consumer<JsonNode> frames, Consumer<String> onClose) {
     HttpClient client =
         HttpClient.newConnection()
-            .headers(h -> h.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + token));
+            .headers(h -> h.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + token))
+            .doOnConnected(c -> c.addHandlerFirst("no-origin", NoOrigin.INSTANCE));
     connection =
         client
             .websocket(

@@ -177,6 +177,10 @@ final class FakeGateway implements AutoCloseable {
       String authorization,
       reactor.netty.http.websocket.WebsocketInbound in,
       reactor.netty.http.websocket.WebsocketOutbound out) {
+    if (in.headers().contains("Origin")) {
+      // Like the gateway with its default allow-list: a native client sends no Origin.
+      return out.sendClose(4003, "origin_not_allowed");
+    }
     String user = tokens.get(authorization.substring(7));
     Sinks.Many<String> sink = Sinks.many().unicast().onBackpressureBuffer();
     sockets.put(user, sink);
