@@ -148,6 +148,7 @@ public final class ChatBenchmark {
     timer.scheduleAtFixedRate(safely(this::resendTimedOut), 1, 1, TimeUnit.SECONDS);
 
     long start = System.nanoTime();
+    long cpuAtStart = ChatSummary.processCpuNanos();
     long windowStart = start + options.warmup().toNanos();
     long sendEnd = windowStart + options.duration().toNanos();
     ledger.window(windowStart, sendEnd);
@@ -173,6 +174,8 @@ public final class ChatBenchmark {
     }
     sending = false;
     long stopped = System.nanoTime();
+    long cpuWhileSending = ChatSummary.processCpuNanos() - cpuAtStart;
+    double loadAverage = ChatSummary.loadAverage();
 
     // Outstanding acks: resends continue meanwhile (timeouts, rate limits).
     long ackDeadline = stopped + options.ackTimeout().toNanos() + Duration.ofSeconds(5).toNanos();
@@ -202,7 +205,13 @@ public final class ChatBenchmark {
     }
     new ChatSummary(options, plan, report)
         .print(
-            out, seconds(stopped - start), seconds(drained - stopped), framesByType, closeReasons);
+            out,
+            seconds(stopped - start),
+            seconds(drained - stopped),
+            seconds(cpuWhileSending),
+            loadAverage,
+            framesByType,
+            closeReasons);
     List<String> violations = new ArrayList<>(report.violations());
     closeReasons.forEach((reason, count) -> violations.add(count + " sockets closed: " + reason));
     if (violations.isEmpty()) {

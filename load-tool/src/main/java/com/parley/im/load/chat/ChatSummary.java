@@ -2,6 +2,7 @@ package com.parley.im.load.chat;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -26,6 +27,8 @@ final class ChatSummary {
       PrintStream out,
       double sendingSeconds,
       double settleSeconds,
+      double toolCpuSeconds,
+      double loadAverage,
       Map<String, ?> framesByType,
       Map<String, ?> closeReasons) {
     DeliveryLedger.Report r = report;
@@ -33,6 +36,13 @@ final class ChatSummary {
     out.println();
     out.println("=== load-tool chat: " + Instant.now().truncatedTo(ChronoUnit.SECONDS) + " ===");
     out.printf("machine   %s%n", machine());
+    out.printf(
+        "          load-tool CPU while sending %.1f s in %.1f s (%.0f%% of one core); load average"
+            + " at the end of sending %.2f%n",
+        toolCpuSeconds,
+        sendingSeconds,
+        100 * toolCpuSeconds / Math.max(0.001, sendingSeconds),
+        loadAverage);
     out.printf(
         "run       %d users, %d direct conversations, %d groups of %d; %s; warm-up %.1f s,"
             + " measured %.1f s (sending %.1f s, acks and pushes settled %.1f s later); gateway"
@@ -99,6 +109,20 @@ final class ChatSummary {
         h.getValueAtPercentile(99) / 1000.0,
         h.getValueAtPercentile(99.9) / 1000.0,
         h.getMaxValue() / 1000.0);
+  }
+
+  /** CPU time of this JVM so far, in nanoseconds (-1 if unknown). */
+  static long processCpuNanos() {
+    if (ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
+      return os.getProcessCpuTime();
+    }
+    return -1;
+  }
+
+  /** The system's load average over the last minute (-1 if unknown). */
+  static double loadAverage() {
+    return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
   }
 
   /** Cores, CPU model, JVM and operating system of this machine. */
