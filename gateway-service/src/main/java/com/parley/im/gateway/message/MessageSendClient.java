@@ -56,6 +56,7 @@ public class MessageSendClient {
   private final GatewayProperties.Send settings;
   private final Queue<Waiting> waiting = new ConcurrentLinkedQueue<>();
   private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicInteger draining = new AtomicInteger();
   private final Counter requests;
   private final Counter ok;
   private final Counter refused;
@@ -148,27 +149,31 @@ public class MessageSendClient {
         });
   }
 
-  /** Starts requests while fewer than max-in-flight are under way and sends wait. */
+  /**
+   * Starts requests while fewer than max-in-flight are under way and sends wait. One caller drains
+   * at a time; a call made meanwhile (a new send, a request that ended, even from inside a request
+   * that failed at once) makes that caller loop again instead of recursing.
+   */
   private void drain() {
-    while (!waiting.isEmpty()) {
-      int current = inFlight.get();
-      if (current >= settings.maxInFlight()) {
-        return; // the request under way drains again when it ends
-      }
-      if (!inFlight.compareAndSet(current, current + 1)) {
-        continue;
-      }
-      List<Waiting> batch = new ArrayList<>();
-      Waiting next;
-      while (batch.size() < settings.maxBatch() && (next = waiting.poll()) != null) {
-        batch.add(next);
-      }
-      if (batch.isEmpty()) {
-        inFlight.decrementAndGet();
-        continue;
-      }
-      post(batch);
+    if (draining.getAndIncrement() != 0) {
+      return;
     }
+    int missed = 1;
+    do {
+      while (inFlight.get() < settings.maxInFlight() && !waiting.isEmpty()) {
+        List<Waiting> batch = new ArrayList<>();
+        Waiting next;
+        while (batch.size() < settings.maxBatch() && (next = waiting.poll()) != null) {
+          batch.add(next);
+        }
+        if (batch.isEmpty()) {
+          break;
+        }
+        inFlight.incrementAndGet();
+        post(batch);
+      }
+      missed = draining.addAndGet(-missed);
+    } while (missed != 0);
   }
 
   private void post(List<Waiting> batch) {

@@ -1,6 +1,7 @@
 package com.parley.im.gateway.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.parley.im.events.DeliveryBatch;
 import com.parley.im.events.DeliveryBatch.Delivery;
@@ -12,12 +13,15 @@ import com.parley.im.gateway.TestTokens;
 import com.parley.im.gateway.session.ClientSession;
 import com.parley.im.gateway.session.SessionRegistry;
 import com.parley.im.testsupport.TestInfrastructure;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageProperties;
+import org.springframework.amqp.core.QueueInformation;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
@@ -134,6 +138,21 @@ class RedeliveryIntegrationTests extends GatewayIntegrationTest {
 
   /** As RoutedDeliveryPublisher does: to the direct exchange, routing key = this instance. */
   private void publish(Delivery... deliveries) {
+    // The binder declares and consumes this instance's queue asynchronously after start-up: a
+    // batch published before would be dropped by the exchange.
+    String queue =
+        TestInfrastructure.get().brokerPrefix()
+            + Destinations.GATEWAY_DELIVERIES
+            + "."
+            + properties.instanceId();
+    RabbitAdmin admin = new RabbitAdmin(rabbit);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> {
+              QueueInformation info = admin.getQueueInfo(queue);
+              return info != null && info.getConsumerCount() > 0;
+            });
     DeliveryBatch batch = new DeliveryBatch(properties.instanceId(), List.of(deliveries));
     MessageProperties headers = new MessageProperties();
     headers.setContentType(MessageProperties.CONTENT_TYPE_JSON);
