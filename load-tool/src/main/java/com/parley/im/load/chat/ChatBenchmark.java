@@ -558,13 +558,18 @@ public final class ChatBenchmark {
   private void onFrame(User user, JsonNode frame) {
     String type = ChatApi.str(frame, "type", "?");
     framesByType.computeIfAbsent(type, t -> new AtomicLong()).incrementAndGet();
-    switch (type) {
-      case "ack" -> onAck(user, frame);
-      case "error" -> onError(user, frame);
-      case "message" -> onMessage(user, frame);
-      default -> {
-        // pong, receipt, unread, presence, conversation, ...: counted only
+    try {
+      switch (type) {
+        case "ack" -> onAck(user, frame);
+        case "error" -> onError(user, frame);
+        case "message" -> onMessage(user, frame);
+        default -> {
+          // pong, receipt, unread, presence, conversation, malformed, ...: counted only
+        }
       }
+    } catch (RuntimeException e) {
+      framesByType.computeIfAbsent("unhandled", t -> new AtomicLong()).incrementAndGet();
+      log("could not handle %s for user %d: %s", frame, user.index, e);
     }
   }
 

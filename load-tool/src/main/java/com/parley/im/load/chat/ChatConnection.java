@@ -80,19 +80,10 @@ final class ChatConnection {
             .handle(
                 (in, out) -> {
                   Mono<Void> reads =
-                      in.receive()
+                      in.aggregateFrames(1 << 20)
+                          .receive()
                           .asString()
-                          .doOnNext(
-                              text -> {
-                                JsonNode frame = ChatApi.JSON.readTree(text);
-                                if ("welcome".equals(ChatApi.str(frame, "type", ""))) {
-                                  long interval = ChatApi.num(frame, "heartbeatIntervalMs", 30_000);
-                                  heartbeatNanos = Duration.ofMillis(interval).toNanos();
-                                  welcome.tryEmitValue(frame);
-                                } else {
-                                  frames.accept(frame);
-                                }
-                              })
+                          .doOnNext(text -> receive(text, frames))
                           .then();
                   Mono<Void> writes = out.sendString(outbound.asFlux()).then();
                   return Mono.when(reads, writes);
@@ -102,6 +93,23 @@ final class ChatConnection {
                 error -> closed(error.toString(), onClose),
                 () -> closed("closed by the server", onClose));
     return welcome.asMono().timeout(Duration.ofSeconds(30));
+  }
+
+  private void receive(String text, Consumer<JsonNode> frames) {
+    JsonNode frame;
+    try {
+      frame = ChatApi.JSON.readTree(text);
+    } catch (RuntimeException malformed) {
+      frames.accept(ChatApi.JSON.createObjectNode().put("type", "malformed"));
+      return;
+    }
+    if ("welcome".equals(ChatApi.str(frame, "type", ""))) {
+      long interval = ChatApi.num(frame, "heartbeatIntervalMs", 30_000);
+      heartbeatNanos = Duration.ofMillis(interval).toNanos();
+      welcome.tryEmitValue(frame);
+    } else {
+      frames.accept(frame);
+    }
   }
 
   private void closed(String reason, Consumer<String> onClose) {
