@@ -130,6 +130,7 @@ class ConversationListIntegrationTests extends GroupTestBase {
     User bob = user();
     befriend(alice, bob);
     String group = (String) createGroup(alice, "Before", bob).get("id");
+    String later = (String) createGroup(alice, "Later", bob).get("id");
     settledToken(alice);
 
     String token;
@@ -142,8 +143,14 @@ class ConversationListIntegrationTests extends GroupTestBase {
         change.setString(1, group);
         assertThat(change.executeUpdate()).isEqualTo(1);
       }
+      // A transaction that began later commits first (as concurrent sends do): the snapshot's
+      // xmax passes the running one's id, so only the xmin keeps it in the sync.
+      call(HttpMethod.PATCH, alice, Map.of("name", "Later!"), "/api/groups/{id}", later)
+          .expectStatus()
+          .isOk();
       Map<String, Object> during = list(alice, null);
       assertThat(byId(conversations(during)).get(group)).containsEntry("name", "Before");
+      assertThat(byId(conversations(during)).get(later)).containsEntry("name", "Later!");
       token = (String) during.get("syncToken");
       other.commit();
     }
