@@ -48,6 +48,7 @@ public class R2dbcMessageStore implements MessageStore {
       String conversationId,
       long seq,
       String senderId,
+      String kind,
       Long recallSeq,
       boolean expired) {}
 
@@ -385,7 +386,7 @@ public class R2dbcMessageStore implements MessageStore {
    */
   public Mono<RecallTarget> lockForRecall(String messageId, java.time.Duration window) {
     return db.sql(
-            "select id, conversation_id, seq, sender_id, recall_seq,"
+            "select id, conversation_id, seq, sender_id, kind, recall_seq,"
                 + " created_at < now() - make_interval(secs => :secs) as expired"
                 + " from message where id = :id for update")
         .bind("id", messageId)
@@ -397,6 +398,7 @@ public class R2dbcMessageStore implements MessageStore {
                     row.get("conversation_id", String.class),
                     row.get("seq", Long.class),
                     row.get("sender_id", String.class),
+                    row.get("kind", String.class),
                     row.get("recall_seq", Long.class),
                     Boolean.TRUE.equals(row.get("expired", Boolean.class))))
         .one();

@@ -1,0 +1,34 @@
+package com.parley.im.message.send;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.cloud.circuitbreaker.resilience4j.ReactiveResilience4JCircuitBreakerFactory;
+import org.springframework.cloud.client.circuitbreaker.Customizer;
+import org.springframework.cloud.client.circuitbreaker.ReactiveCircuitBreakerFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.reactive.function.client.WebClient;
+
+/** Sending's properties and the production {@link MediaCatalog}. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(SendProperties.class)
+class SendConfiguration {
+
+  @Bean
+  Customizer<ReactiveResilience4JCircuitBreakerFactory> mediaServiceBreaker(
+      SendProperties properties) {
+    return factory -> MediaServiceCatalog.configure(factory, properties.mediaTimeout());
+  }
+
+  @Bean
+  MediaCatalog mediaCatalog(
+      ObjectProvider<WebClient.Builder> builders,
+      ReactiveCircuitBreakerFactory<?, ?> breakers,
+      SendProperties properties) {
+    return new MediaServiceCatalog(
+        builders.getIfAvailable(WebClient::builder),
+        breakers,
+        properties.mediaUri(),
+        properties.mediaTimeout());
+  }
+}
