@@ -13,9 +13,11 @@ import com.parley.im.message.group.GroupStore.LockedGroup;
 import com.parley.im.message.store.MessageStore;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.ReactiveTransactionManager;
@@ -210,8 +212,8 @@ class GroupService {
     Mono<String> nextOwner =
         role == GroupRole.OWNER ? store.successor(id, me) : Mono.<String>empty();
     return nextOwner
-        .map(java.util.Optional::of)
-        .defaultIfEmpty(java.util.Optional.empty())
+        .map(Optional::of)
+        .defaultIfEmpty(Optional.empty())
         .flatMap(
             owner ->
                 messages
@@ -317,7 +319,7 @@ class GroupService {
                     .map(role -> new Actor(group, role)));
   }
 
-  private Mono<Void> requireFriends(String me, java.util.Collection<String> userIds) {
+  private Mono<Void> requireFriends(String me, Collection<String> userIds) {
     return store
         .friendsAmong(me, userIds)
         .flatMap(
@@ -390,7 +392,7 @@ class GroupService {
     return body;
   }
 
-  private static List<String> concat(List<String> a, java.util.Collection<String> b) {
+  private static List<String> concat(List<String> a, Collection<String> b) {
     List<String> all = new ArrayList<>(a);
     all.addAll(b);
     return all;
