@@ -1,0 +1,85 @@
+package com.parley.im.message.fanout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.parley.im.message.conversation.MessagingIntegrationTestBase;
+import com.parley.im.testsupport.TestTokens;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.springframework.http.MediaType;
+
+/**
+ * Fan-out through the real outbox relay and routed delivery: members' devices get the {@code
+ * message} frame, the sending device does not (it has the ack), the sender's other devices do.
+ */
+class MessageFanOutIntegrationTests extends MessagingIntegrationTestBase {
+
+  @Test
+  void aGroupMessageReachesEveryMemberDeviceButTheSendingOne() {
+    User a = user();
+    User b = user();
+    User c = user();
+    String group = group(a, b, c);
+    FakeGateway gateway = gateway();
+    online(a, "phone", gateway);
+    online(a, "laptop", gateway);
+    online(b, "phone", gateway);
+    // c has no socket: nothing is published for c.
+
+    Map<?, ?> sent =
+        http.post()
+            .uri("/api/conversations/{id}/messages", group)
+            .headers(h -> h.setBearerAuth(TestTokens.accessToken(a.id(), "phone")))
+            .contentType(MediaType.APPLICATION_JSON)
+            .bodyValue(
+                Map.of("clientMsgId", "f-1", "kind", "text", "body", Map.of("text", "hello all")))
+            .exchange()
+            .expectStatus()
+            .isCreated()
+            .expectBody(Map.class)
+            .returnResult()
+            .getResponseBody();
+
+    Map<String, Object> atB = gateway.await(b.id(), "phone", "message");
+    assertThat(atB)
+        .containsEntry("messageId", sent.get("messageId"))
+        .containsEntry("conversationId", group)
+        .containsEntry("seq", 1)
+        .containsEntry("senderId", a.id())
+        .containsEntry("senderDeviceId", "phone")
+        .containsEntry("kind", "text")
+        .containsEntry("body", Map.of("text", "hello all"));
+    assertThat(atB.get("_exceptDeviceId")).isNull();
+
+    Map<String, Object> atLaptop = gateway.await(a.id(), "laptop", "message");
+    assertThat(atLaptop).containsEntry("messageId", sent.get("messageId"));
+    assertThat(atLaptop.get("_exceptDeviceId")).isEqualTo("phone");
+    assertThat(gateway.frames(a.id(), "phone")).isEmpty();
+    assertThat(gateway.frames(c.id(), "phone")).isEmpty();
+  }
+
+  @Test
+  void messagesArePushedInSeqOrder() {
+    User a = user();
+    User b = user();
+    String direct = befriend(a, b);
+    FakeGateway gateway = gateway();
+    online(b, "tablet", gateway);
+    for (int i = 1; i <= 10; i++) {
+      http.post()
+          .uri("/api/conversations/{id}/messages", direct)
+          .headers(h -> h.setBearerAuth(a.token()))
+          .contentType(MediaType.APPLICATION_JSON)
+          .bodyValue(
+              Map.of("clientMsgId", "o-" + i, "kind", "text", "body", Map.of("text", "n" + i)))
+          .exchange()
+          .expectStatus()
+          .isCreated();
+    }
+    awaitTrue(() -> gateway.frames(b.id(), "tablet").size() >= 10);
+    List<Object> seqs =
+        gateway.frames(b.id(), "tablet").stream().map(f -> f.get("seq")).distinct().toList();
+    assertThat(seqs).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10);
+  }
+}
