@@ -370,9 +370,7 @@ class GroupService {
 
   /** Runs the change in one transaction, then tells the members (after the commit only). */
   private Mono<Void> commit(String id, Mono<GroupChange> change) {
-    return tx.transactional(change)
-        .flatMap(done -> cache.evict(id).then(notices.push(done)))
-        .then();
+    return tx.transactional(cache.evictAfterCommit(id).then(change)).flatMap(notices::push).then();
   }
 
   private static Map<String, Object> body(
