@@ -1,6 +1,7 @@
 package com.parley.im.gateway;
 
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -35,7 +36,8 @@ public record GatewayProperties(
     @DefaultValue @Valid Tickets tickets,
     @DefaultValue @Valid RateLimit rateLimit,
     @DefaultValue @Valid Upstream upstream,
-    @DefaultValue @Valid Presence presence) {
+    @DefaultValue @Valid Presence presence,
+    @DefaultValue @Valid Send send) {
 
   public GatewayProperties {
     if (instanceId == null || instanceId.isBlank()) {
@@ -66,6 +68,10 @@ public record GatewayProperties(
    * @param maxFramePayload larger frames are closed by the WebSocket layer with 1009
    * @param outboundQueueLimit frames waiting for a socket that does not read; beyond, it is closed
    * @param shutdownTimeout how long graceful shutdown waits for sockets to close after 1001
+   * @param redeliveryInterval a pushed {@code message} not covered by a {@code recv} this long
+   *     after it was written is written again (PROTOCOL.md guarantee 4)
+   * @param redeliveryPendingLimit {@code message} frames kept per socket for redelivery; beyond,
+   *     the oldest is forgotten (the client catches up by seq)
    */
   public record WebSocket(
       @DefaultValue("/ws") @NotBlank String path,
@@ -73,7 +79,9 @@ public record GatewayProperties(
       @DefaultValue("64KB") @NotNull DataSize maxFrameSize,
       @DefaultValue("1MB") @NotNull DataSize maxFramePayload,
       @DefaultValue("256") @Positive int outboundQueueLimit,
-      @DefaultValue("5s") @NotNull Duration shutdownTimeout) {
+      @DefaultValue("5s") @NotNull Duration shutdownTimeout,
+      @DefaultValue("10s") @NotNull Duration redeliveryInterval,
+      @DefaultValue("1000") @Positive int redeliveryPendingLimit) {
 
     /** No client frame for this long closes the socket (2.5 heartbeat intervals). */
     public Duration heartbeatTimeout() {
@@ -110,6 +118,24 @@ public record GatewayProperties(
   public record Upstream(
       @DefaultValue("15s") @NotNull Duration timeout,
       @DefaultValue Map<String, Duration> timeouts) {}
+
+  /**
+   * The {@code send} frames' way to message-service (ADR 0006 §1): {@code POST
+   * /internal/messages/send} with the sends of all sockets that arrived while a request was in
+   * flight.
+   *
+   * @param messageServiceUri where message-service listens ({@code IM_MESSAGE_URI}, as the route)
+   * @param timeout one request, connect included; beyond, its sends are answered {@code
+   *     service_unavailable}
+   * @param maxBatch sends per request (message-service takes up to 100)
+   * @param maxInFlight requests in flight at once; while that many are, sends wait and go together
+   *     in the next request
+   */
+  public record Send(
+      @DefaultValue("http://127.0.0.1:8083") @NotNull URI messageServiceUri,
+      @DefaultValue("5s") @NotNull Duration timeout,
+      @DefaultValue("64") @Min(1) @Max(100) int maxBatch,
+      @DefaultValue("1") @Positive int maxInFlight) {}
 
   /**
    * What the instance reports to presence-service (ADR 0005).

@@ -11,8 +11,9 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
  * The one Spring context of the gateway's integration tests (real Redis and RabbitMQ, isolated per
- * run; fake services on random ports). Test classes extend this and add no configuration, so the
- * context is started once (the heartbeat tests, which need a short interval, are the exception).
+ * run; fake services on random ports, and {@link MessageServiceStandIn} for the send path;
+ * redelivery after 500 ms). Test classes extend this and add no configuration, so the context is
+ * started once (the heartbeat tests, which need a short interval, are the exception).
  */
 @SpringBootTest(
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -21,11 +22,13 @@ import org.springframework.test.web.reactive.server.WebTestClient;
       "im.gateway.rate-limit.burst-capacity=10",
       "im.gateway.upstream.timeout=5s",
       "im.gateway.websocket.shutdown-timeout=2s",
-      "im.gateway.presence.lease-renewal-interval=1s"
+      "im.gateway.presence.lease-renewal-interval=1s",
+      "im.gateway.websocket.redelivery-interval=500ms"
     })
 public abstract class GatewayIntegrationTest {
 
   protected static final FakeServices SERVICES = FakeServices.get();
+  protected static final MessageServiceStandIn MESSAGES = MessageServiceStandIn.get();
 
   @DynamicPropertySource
   static void infrastructure(DynamicPropertyRegistry registry) {
@@ -38,6 +41,8 @@ public abstract class GatewayIntegrationTest {
     registry.add("IM_USER_URI", () -> SERVICES.uri("user"));
     registry.add("IM_RELATION_URI", () -> SERVICES.uri("relation"));
     registry.add("IM_MESSAGE_URI", () -> SERVICES.uri("message"));
+    // The send path's own stand-in (the routes keep the echoing one).
+    registry.add("im.gateway.send.message-service-uri", MESSAGES::uri);
     registry.add("IM_PRESENCE_URI", () -> SERVICES.uri("presence"));
     registry.add("IM_UNREAD_URI", () -> SERVICES.uri("unread"));
     // Nothing listens on port 1: media-service is "down" in these tests.

@@ -27,7 +27,10 @@ final class IdleSocketBenchmark {
   private final String gatewayPid;
 
   IdleSocketBenchmark(Map<String, String> options) {
-    this.api = new GatewayApi(options.getOrDefault("base", "http://localhost:8080"));
+    this.api =
+        new GatewayApi(
+            options.getOrDefault(
+                "base", options.getOrDefault("base-url", "http://localhost:8080")));
     this.sockets = Integer.parseInt(options.getOrDefault("sockets", "2000"));
     this.hold = Duration.ofSeconds(Long.parseLong(options.getOrDefault("hold", "10")));
     this.gatewayPid = options.get("gateway-pid");

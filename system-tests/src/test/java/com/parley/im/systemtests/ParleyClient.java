@@ -1,6 +1,7 @@
 package com.parley.im.systemtests;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,9 +16,11 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -279,5 +282,155 @@ public final class ParleyClient {
     assertThat(parts).as("JWT parts of %s", jwt).hasSize(3);
     return JSON.readTree(
         new String(Base64.getUrlDecoder().decode(parts[part]), StandardCharsets.UTF_8));
+  }
+
+  // ----------------------------------------------------------------------------------------------
+  // messaging helpers (PROTOCOL.md "Conversations and messages")
+
+  /** How long an event takes to travel between services on a busy machine, generously. */
+  public static final Duration EVENTUAL = Duration.ofSeconds(30);
+
+  /** A fresh user with one logged-in device. */
+  public Session newUser(String prefix) {
+    return login(register(prefix), uniqueDeviceId("dev"));
+  }
+
+  /** The same user logged in on one more device. */
+  public Session anotherDevice(Session session) {
+    return login(session.account(), uniqueDeviceId("dev"));
+  }
+
+  /** A WebSocket of this device, after its {@code welcome}. */
+  public static WsConnection openSocket(Session session) {
+    WsConnection socket = WsConnection.withBearer(session.accessToken());
+    socket.awaitType("welcome");
+    return socket;
+  }
+
+  /** A client message id, unique per sender (1-64 characters). */
+  public static String clientMsgId(String prefix) {
+    return prefix + "-" + UUID.randomUUID();
+  }
+
+  /**
+   * Makes {@code a} and {@code b} friends through the friend API: a's request (repeated while
+   * relation-service has not heard of the new user yet: 404), b's accept.
+   */
+  public void befriend(Session a, Session b) {
+    AtomicReference<Response> last = new AtomicReference<>();
+    await("relation-service knows " + b.account().username())
+        .atMost(EVENTUAL)
+        .pollInterval(Duration.ofMillis(300))
+        .until(
+            () -> {
+              last.set(
+                  post(
+                      "/api/friend-requests",
+                      Map.of("toUserId", b.account().id()),
+                      a.accessToken()));
+              return last.get().status() != 404;
+            });
+    JsonNode request = last.get().expectStatus(201).json();
+    if (!"accepted".equals(request.path("status").asString())) {
+      post(
+              "/api/friend-requests/" + request.path("id").asString() + "/accept",
+              null,
+              b.accessToken())
+          .expectStatus(200);
+    }
+  }
+
+  /** {@code GET /api/conversations} (with {@code since} unless null): the whole answer. */
+  public JsonNode conversations(Session session, String since) {
+    String query = since == null ? "" : "?since=" + encode(since);
+    return get("/api/conversations" + query, session.accessToken()).expectStatus(200).json();
+  }
+
+  /** The caller's entry for one conversation in {@code GET /api/conversations}, if listed. */
+  public Optional<JsonNode> conversationEntry(Session session, String conversationId) {
+    JsonNode list = conversations(session, null).path("conversations");
+    assertThat(list.isArray()).as("`conversations` array").isTrue();
+    for (JsonNode entry : list.values()) {
+      if (conversationId.equals(entry.path("id").asString())) {
+        return Optional.of(entry);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Waits until the conversation is in the caller's list, and returns the entry. */
+  public JsonNode awaitConversationEntry(Session session, String conversationId) {
+    return await(conversationId + " in " + session.account().username() + "'s conversations")
+        .atMost(EVENTUAL)
+        .pollInterval(Duration.ofMillis(300))
+        .until(() -> conversationEntry(session, conversationId), Optional::isPresent)
+        .orElseThrow();
+  }
+
+  /**
+   * Makes two friends and waits for their direct conversation: its id in {@code a}'s {@code GET
+   * /api/friends}, and the conversation in both sides' {@code GET /api/conversations}.
+   */
+  public String directConversationOfNewFriends(Session a, Session b) {
+    befriend(a, b);
+    String conversationId =
+        await("a conversationId for " + b.account().username() + " in GET /api/friends")
+            .atMost(EVENTUAL)
+            .pollInterval(Duration.ofMillis(300))
+            .until(
+                () ->
+                    items(get("/api/friends", a.accessToken()).expectStatus(200).json()).stream()
+                        .filter(f -> b.account().id().equals(f.path("userId").asString()))
+                        .map(f -> f.path("conversationId").asString(""))
+                        .filter(id -> !id.isBlank())
+                        .findFirst(),
+                Optional::isPresent)
+            .orElseThrow();
+    awaitConversationEntry(a, conversationId);
+    awaitConversationEntry(b, conversationId);
+    return conversationId;
+  }
+
+  /**
+   * {@code GET /api/conversations/{id}/messages} with a query such as {@code afterSeq=3&limit=5}
+   * (or "" for the newest page): the {@code messages} array, ascending by seq.
+   */
+  public List<JsonNode> history(Session session, String conversationId, String query) {
+    JsonNode json =
+        get(historyPath(conversationId, query), session.accessToken()).expectStatus(200).json();
+    assertThat(json.path("messages").isArray()).as("`messages` array in %s", json).isTrue();
+    return new ArrayList<>(json.path("messages").values());
+  }
+
+  public static String historyPath(String conversationId, String query) {
+    return "/api/conversations/"
+        + conversationId
+        + "/messages"
+        + (query == null || query.isEmpty() ? "" : "?" + query);
+  }
+
+  /** The REST fallback: {@code POST /api/conversations/{id}/messages}. */
+  public Response postMessage(
+      Session session, String conversationId, String clientMsgId, String kind, Object body) {
+    Map<String, Object> request = new java.util.LinkedHashMap<>();
+    request.put("clientMsgId", clientMsgId);
+    request.put("kind", kind);
+    request.put("body", body);
+    return post(
+        "/api/conversations/" + conversationId + "/messages", request, session.accessToken());
+  }
+
+  /** The seqs of messages or message frames, in the given order. */
+  public static List<Long> seqs(List<JsonNode> messages) {
+    return messages.stream().map(m -> m.path("seq").asLong()).toList();
+  }
+
+  /** The longs from {@code first} to {@code last}, both included. */
+  public static List<Long> seqRange(long first, long last) {
+    List<Long> range = new ArrayList<>();
+    for (long seq = first; seq <= last; seq++) {
+      range.add(seq);
+    }
+    return range;
   }
 }

@@ -9,15 +9,19 @@ import java.net.http.WebSocketHandshakeException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
+import org.awaitility.core.ConditionTimeoutException;
 import tools.jackson.databind.JsonNode;
 
 /** One client WebSocket on {@code /ws}: records every frame the server sends and how it closed. */
@@ -35,6 +39,12 @@ public final class WsConnection implements WebSocket.Listener, AutoCloseable {
   private final StringBuilder partial = new StringBuilder();
   private final CompletableFuture<Closed> closed = new CompletableFuture<>();
   private volatile WebSocket socket;
+
+  /** One send at a time: the JDK WebSocket refuses a send while another is outstanding. */
+  private final Object sendLock = new Object();
+
+  /** Set by {@link #autoRecv()}: sends the {@code recv} frames off the listener's thread. */
+  private volatile ExecutorService recvSender;
 
   private WsConnection() {}
 
@@ -113,6 +123,7 @@ public final class WsConnection implements WebSocket.Listener, AutoCloseable {
           frames.add(
               ParleyClient.JSON.createObjectNode().put("type", "<not json>").put("raw", text));
         }
+        answerWithRecv(frames.get(frames.size() - 1));
       }
     }
     webSocket.request(1);
@@ -144,7 +155,9 @@ public final class WsConnection implements WebSocket.Listener, AutoCloseable {
 
   public void sendText(String text) {
     try {
-      socket.sendText(text, true).get(10, TimeUnit.SECONDS);
+      synchronized (sendLock) {
+        socket.sendText(text, true).get(10, TimeUnit.SECONDS);
+      }
     } catch (ExecutionException | TimeoutException e) {
       throw new AssertionError("could not send " + text, e);
     } catch (InterruptedException e) {
@@ -220,6 +233,10 @@ public final class WsConnection implements WebSocket.Listener, AutoCloseable {
 
   @Override
   public void close() {
+    ExecutorService sender = recvSender;
+    if (sender != null) {
+      sender.shutdownNow();
+    }
     if (socket == null) {
       return;
     }
@@ -234,5 +251,152 @@ public final class WsConnection implements WebSocket.Listener, AutoCloseable {
     } finally {
       socket.abort();
     }
+  }
+
+  // ----------------------------------------------------------------------------------------------
+  // messaging (PROTOCOL.md "send", "recv", "read"; message, ack, receipt frames)
+
+  /** A {@code send} frame; {@code body} may be any JSON value, or null to leave it out. */
+  public static Map<String, Object> sendFrame(
+      String id, String conversationId, String kind, Object body) {
+    Map<String, Object> frame = new LinkedHashMap<>();
+    frame.put("type", "send");
+    frame.put("id", id);
+    frame.put("conversationId", conversationId);
+    if (kind != null) {
+      frame.put("kind", kind);
+    }
+    if (body != null) {
+      frame.put("body", body);
+    }
+    return frame;
+  }
+
+  /** A {@code send} frame of kind {@code text}. */
+  public static Map<String, Object> textFrame(String id, String conversationId, String text) {
+    return sendFrame(id, conversationId, "text", Map.of("text", text));
+  }
+
+  /**
+   * From now on, answers every {@code message} frame with a {@code recv} for its {@code
+   * (conversationId, seq)}, as a careful client does ("a recv after each"). Returns this.
+   */
+  public WsConnection autoRecv() {
+    if (recvSender == null) {
+      recvSender =
+          Executors.newSingleThreadExecutor(
+              runnable -> {
+                Thread thread = new Thread(runnable, "ws-auto-recv");
+                thread.setDaemon(true);
+                return thread;
+              });
+    }
+    return this;
+  }
+
+  private void answerWithRecv(JsonNode frame) {
+    ExecutorService sender = recvSender;
+    if (sender == null || !"message".equals(frame.path("type").asString())) {
+      return;
+    }
+    String conversationId = frame.path("conversationId").asString();
+    long seq = frame.path("seq").asLong();
+    try {
+      sender.execute(
+          () -> {
+            if (!isClosed()) {
+              recv(conversationId, seq);
+            }
+          });
+    } catch (java.util.concurrent.RejectedExecutionException closing) {
+      // closed meanwhile
+    }
+  }
+
+  /** "This device has everything up to seq" in that conversation. */
+  public void recv(String conversationId, long seq) {
+    send(Map.of("type", "recv", "conversationId", conversationId, "seq", seq));
+  }
+
+  /** "This user has read up to seq" in that conversation. */
+  public void read(String conversationId, long seq) {
+    send(Map.of("type", "read", "conversationId", conversationId, "seq", seq));
+  }
+
+  /** The frames received so far that match, in arrival order. */
+  public List<JsonNode> frames(Predicate<JsonNode> predicate) {
+    synchronized (frames) {
+      return frames.stream().filter(predicate).toList();
+    }
+  }
+
+  /** The {@code message} frames of one conversation received so far, in arrival order. */
+  public List<JsonNode> messages(String conversationId) {
+    return frames(
+        f ->
+            "message".equals(f.path("type").asString())
+                && conversationId.equals(f.path("conversationId").asString()));
+  }
+
+  /** Waits, up to {@code timeout}, for the first frame that matches. */
+  public JsonNode awaitFrame(String description, Predicate<JsonNode> predicate, Duration timeout) {
+    return awaitFrames(description, predicate, 1, timeout).get(0);
+  }
+
+  /**
+   * Waits, up to {@code timeout}, until at least {@code count} frames match; returns every matching
+   * frame received by then, in arrival order.
+   */
+  public List<JsonNode> awaitFrames(
+      String description, Predicate<JsonNode> predicate, int count, Duration timeout) {
+    try {
+      return await(description)
+          .atMost(timeout)
+          .pollInterval(Duration.ofMillis(20))
+          .until(() -> frames(predicate), list -> list.size() >= count);
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError(
+          "no "
+              + count
+              + " x "
+              + description
+              + " within "
+              + timeout
+              + " (got "
+              + frames(predicate).size()
+              + "); frames: "
+              + rawFramesSnapshot(),
+          e);
+    }
+  }
+
+  /** Waits for the answer to a client frame with this id: an {@code ack} or an {@code error}. */
+  public JsonNode awaitAnswer(String id, Duration timeout) {
+    return awaitFrame(
+        "an `ack` or `error` frame with id " + id,
+        f ->
+            id.equals(f.path("id").asString())
+                && ("ack".equals(f.path("type").asString())
+                    || "error".equals(f.path("type").asString())),
+        timeout);
+  }
+
+  /** Sends a frame carrying an {@code id} and waits for its {@code ack} or {@code error}. */
+  public JsonNode sendAndAwaitAnswer(Map<String, Object> frame, Duration timeout) {
+    send(frame);
+    return awaitAnswer(String.valueOf(frame.get("id")), timeout);
+  }
+
+  /**
+   * Sends every frame without waiting for answers (pipelining), then waits for all their answers
+   * and returns them in send order.
+   */
+  public List<JsonNode> pipeline(List<Map<String, Object>> sendFrames, Duration timeout) {
+    sendFrames.forEach(this::send);
+    List<JsonNode> answers = new ArrayList<>();
+    for (Map<String, Object> frame : sendFrames) {
+      answers.add(awaitAnswer(String.valueOf(frame.get("id")), timeout));
+    }
+    return answers;
   }
 }

@@ -4,17 +4,13 @@ import com.parley.im.events.Destinations;
 import com.parley.im.events.GatewayLeaseRenewed;
 import com.parley.im.events.SocketChanged;
 import com.parley.im.gateway.GatewayProperties;
+import com.parley.im.gateway.broker.BrokerPublisher;
 import com.parley.im.gateway.session.ClientSession;
 import com.parley.im.protocol.SocketCodes;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.cloud.stream.function.StreamBridge;
 import org.springframework.context.SmartLifecycle;
@@ -30,42 +26,28 @@ import reactor.core.scheduler.Schedulers;
  * and {@code GatewayLeaseRenewed} every {@code im.gateway.presence.lease-renewal-interval} to
  * {@value Destinations#GATEWAY_LEASE_RENEWED}.
  *
- * <p>Promises: events leave in the order they were reported (one publishing thread, off the event
- * loops, since {@link StreamBridge#send} blocks on the channel), so a socket's {@code opened}
- * always precedes its {@code closed}. Cannot promise: delivery. When the broker is unreachable an
- * event is logged and lost, and beyond {@value #MAX_PENDING} waiting events new ones are dropped;
- * the lease then lapses and presence drops this instance's routes, which is the safe side.
+ * <p>Promises: events leave in the order they were reported (one {@link BrokerPublisher} thread,
+ * off the event loops, since {@link StreamBridge#send} blocks on the channel), so a socket's {@code
+ * opened} always precedes its {@code closed}. Cannot promise: delivery. When the broker is
+ * unreachable an event is logged and lost, and beyond {@value #MAX_PENDING} waiting events new ones
+ * are dropped; the lease then lapses and presence drops this instance's routes, which is the safe
+ * side.
  */
 @Component
 public class SocketReporter implements SmartLifecycle, DisposableBean {
 
-  private static final Logger log = LoggerFactory.getLogger(SocketReporter.class);
   static final int MAX_PENDING = 10_000;
 
   /** Before the sockets are closed at shutdown, so renewals stop first; closes still publish. */
   private static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 256;
 
-  private final StreamBridge broker;
+  private final BrokerPublisher publisher;
   private final String instanceId;
   private final GatewayProperties.Presence settings;
-  // One thread that may block (not a Reactor scheduler: BlockHound counts those as non-blocking),
-  // with a bounded queue.
-  private final ThreadPoolExecutor publishing =
-      new ThreadPoolExecutor(
-          1,
-          1,
-          0,
-          TimeUnit.MILLISECONDS,
-          new LinkedBlockingQueue<>(MAX_PENDING),
-          runnable -> {
-            Thread thread = new Thread(runnable, "im-presence-publisher");
-            thread.setDaemon(true);
-            return thread;
-          });
   private volatile Disposable renewals;
 
   SocketReporter(StreamBridge broker, GatewayProperties properties) {
-    this.broker = broker;
+    this.publisher = new BrokerPublisher(broker, "presence", MAX_PENDING);
     this.instanceId = properties.instanceId();
     this.settings = properties.presence();
   }
@@ -116,26 +98,13 @@ public class SocketReporter implements SmartLifecycle, DisposableBean {
   }
 
   private void publish(String destination, Supplier<Object> eventOf) {
-    try {
-      publishing.execute(
-          () -> {
-            Object event = eventOf.get();
-            try {
-              broker.send(destination, event);
-            } catch (RuntimeException e) {
-              log.warn("Could not publish {} to {}: {}", event, destination, e.toString());
-            }
-          });
-    } catch (RejectedExecutionException e) {
-      log.warn("Publisher full or shut down: dropping an event for {}", destination);
-    }
+    publisher.publish(destination, eventOf);
   }
 
   @Override
   public void start() {
     renewals =
-        Flux.interval(
-                java.time.Duration.ZERO, settings.leaseRenewalInterval(), Schedulers.parallel())
+        Flux.interval(Duration.ZERO, settings.leaseRenewalInterval(), Schedulers.parallel())
             .name("im.gateway.lease-renewal")
             .onBackpressureDrop()
             .subscribe(
@@ -172,12 +141,6 @@ public class SocketReporter implements SmartLifecycle, DisposableBean {
   @Override
   public void destroy() {
     // Lets the closes of the shutdown's sockets leave, for a moment.
-    publishing.shutdown();
-    try {
-      publishing.awaitTermination(2, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    publishing.shutdownNow();
+    publisher.shutdown(Duration.ofSeconds(2));
   }
 }

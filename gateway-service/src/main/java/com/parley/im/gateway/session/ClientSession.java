@@ -21,8 +21,14 @@ import reactor.util.concurrent.Queues;
  * being buffered for without bound; it does not learn why (nothing more can be written to it), and
  * the frames waiting for it are dropped (clients catch up by seq when they reconnect).
  *
- * <p>Kept small on purpose (a few fields and a queue that grows in chunks of 16): an idle socket
- * must cost little beyond what Netty holds for the connection.
+ * <p>Redelivery (PROTOCOL.md guarantee 4): {@code message} frames queued with {@link #sendAndKeep}
+ * are kept until a {@code recv} covers them and written again by {@link #redeliverDue} (called by
+ * the instance's one redelivery timer) while the socket lasts. They are gone with the socket: after
+ * a reconnect the client catches up by seq.
+ *
+ * <p>Kept small on purpose (a few fields and a queue that grows in chunks of 16; the frames kept
+ * for redelivery only exist while some wait): an idle socket must cost little beyond what Netty
+ * holds for the connection.
  */
 public final class ClientSession {
 
@@ -39,6 +45,7 @@ public final class ClientSession {
   private final Sinks.Many<String> outbound;
   private volatile long lastFrameNanos = System.nanoTime();
   private CloseStatus closeStatus; // guarded by this
+  private PendingFrames pending; // guarded by this; null while no frame waits for a recv
 
   /**
    * @param abort drops the connection at once, without a close handshake (for clients that do not
@@ -93,25 +100,103 @@ public final class ClientSession {
    * disconnected because too many frames were waiting.
    */
   public boolean send(String json) {
+    return write(json, null, 0, 0) != Kept.NOT_QUEUED;
+  }
+
+  /** What {@link #sendAndKeep} did. */
+  public enum Kept {
+    /** The socket is closing or was just disconnected (see {@link #send}); nothing is kept. */
+    NOT_QUEUED,
+    /** Queued, and kept until a {@code recv} covers it. */
+    KEPT,
+    /** Queued and kept; the oldest kept frame was forgotten to stay within the limit. */
+    KEPT_OLDEST_FORGOTTEN
+  }
+
+  /**
+   * Queues a {@code message} frame like {@link #send} and keeps it until a {@code recv} covers its
+   * {@code (conversationId, seq)} ({@link #covered}); {@link #redeliverDue} writes it again while
+   * it is not covered. At most {@code pendingLimit} frames are kept; beyond, the oldest is
+   * forgotten (the client catches up by seq).
+   */
+  public Kept sendAndKeep(String conversationId, long seq, String json, int pendingLimit) {
+    return write(json, conversationId, seq, pendingLimit);
+  }
+
+  private Kept write(String json, String conversationId, long seq, int pendingLimit) {
     boolean overflow;
+    Kept kept = Kept.KEPT;
     synchronized (this) {
       if (closeStatus != null) {
-        return false;
+        return Kept.NOT_QUEUED;
       }
       overflow = queue.size() >= queueLimit;
       if (overflow) {
         closeStatus = CloseStatus.POLICY_VIOLATION;
+        pending = null;
         outbound.tryEmitComplete();
       } else if (outbound.tryEmitNext(json).isFailure()) {
-        return false;
+        return Kept.NOT_QUEUED;
+      } else if (conversationId != null) {
+        if (pending == null) {
+          pending = new PendingFrames();
+        }
+        if (pending.keep(conversationId, seq, json, System.nanoTime(), pendingLimit)) {
+          kept = Kept.KEPT_OLDEST_FORGOTTEN;
+        }
       }
     }
     if (overflow) {
       log.info("Socket {} of user {} does not read: disconnecting", id(), userId);
       abort.run();
-      return false;
+      return Kept.NOT_QUEUED;
     }
-    return true;
+    return kept;
+  }
+
+  /**
+   * The device has every message of the conversation up to {@code seq} (a {@code recv}): the kept
+   * frames it covers are forgotten.
+   */
+  public void covered(String conversationId, long seq) {
+    synchronized (this) {
+      if (pending != null) {
+        pending.cover(conversationId, seq);
+        if (pending.isEmpty()) {
+          pending = null;
+        }
+      }
+    }
+  }
+
+  /**
+   * Writes again the kept frames written at least {@code intervalNanos} ago, oldest first, and
+   * counts them as written now. Writes at most {@code max}, and never fills the outbound queue
+   * beyond half its limit (the rest wait for the next call), so that redelivery alone never
+   * disconnects a slow reader. Returns how many were written.
+   */
+  public int redeliverDue(long nowNanos, long intervalNanos, int max) {
+    synchronized (this) {
+      if (pending == null || closeStatus != null) {
+        return 0;
+      }
+      int room = Math.min(max, queueLimit / 2 - queue.size());
+      if (room <= 0) {
+        return 0;
+      }
+      int written = 0;
+      for (String frame : pending.takeDue(nowNanos, intervalNanos, room)) {
+        if (outbound.tryEmitNext(frame).isSuccess()) {
+          written++;
+        }
+      }
+      return written;
+    }
+  }
+
+  /** How many {@code message} frames wait for a {@code recv}. */
+  public synchronized int pendingFrames() {
+    return pending == null ? 0 : pending.size();
   }
 
   /**
@@ -124,6 +209,7 @@ public final class ClientSession {
         return;
       }
       closeStatus = status;
+      pending = null;
       if (lastFrame != null) {
         outbound.tryEmitNext(lastFrame);
       }
@@ -137,6 +223,7 @@ public final class ClientSession {
       if (closeStatus == null) {
         closeStatus = CloseStatus.NORMAL;
       }
+      pending = null;
       outbound.tryEmitComplete();
     }
   }

@@ -1,16 +1,24 @@
 package com.parley.im.gateway.websocket;
 
+import com.parley.im.gateway.message.ClientFramePublisher;
 import com.parley.im.gateway.session.ClientSession;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 
 /**
- * {@code read} {@code {conversationId, seq}}: the user read up to seq; read positions are not built
- * yet (answered {@code not_available}).
+ * {@code read} {@code {conversationId, seq}}: the user read up to seq; handed to message-service
+ * (through {@code client-frames}), which moves the read position and sends receipts. Answers
+ * nothing.
  */
 @Component
 class ReadFrameHandler implements FrameHandler {
+
+  private final ClientFramePublisher publisher;
+
+  ReadFrameHandler(ClientFramePublisher publisher) {
+    this.publisher = publisher;
+  }
 
   @Override
   public String type() {
@@ -21,6 +29,7 @@ class ReadFrameHandler implements FrameHandler {
   public Mono<Void> handle(ClientSession session, JsonNode frame, String id) {
     Fields.requireString(frame, "conversationId", Fields.MAX_REF);
     Fields.requireSeq(frame, "seq");
-    return NotAvailable.yet(type());
+    publisher.publish(session, frame);
+    return Mono.empty();
   }
 }

@@ -1,16 +1,24 @@
 package com.parley.im.gateway.websocket;
 
+import com.parley.im.gateway.message.ClientFramePublisher;
 import com.parley.im.gateway.session.ClientSession;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 
 /**
- * {@code recv} {@code {conversationId, seq}}: "this device has everything up to seq"; delivery
- * tracking is not built yet (answered {@code not_available}).
+ * {@code recv} {@code {conversationId, seq}}: "this device has everything up to seq". The socket
+ * stops redelivering the {@code message} frames it covers, and message-service records the device's
+ * delivered position (through {@code client-frames}). Answers nothing.
  */
 @Component
 class RecvFrameHandler implements FrameHandler {
+
+  private final ClientFramePublisher publisher;
+
+  RecvFrameHandler(ClientFramePublisher publisher) {
+    this.publisher = publisher;
+  }
 
   @Override
   public String type() {
@@ -19,8 +27,10 @@ class RecvFrameHandler implements FrameHandler {
 
   @Override
   public Mono<Void> handle(ClientSession session, JsonNode frame, String id) {
-    Fields.requireString(frame, "conversationId", Fields.MAX_REF);
-    Fields.requireSeq(frame, "seq");
-    return NotAvailable.yet(type());
+    String conversationId = Fields.requireString(frame, "conversationId", Fields.MAX_REF);
+    long seq = Fields.requireSeq(frame, "seq");
+    session.covered(conversationId, seq);
+    publisher.publish(session, frame);
+    return Mono.empty();
   }
 }

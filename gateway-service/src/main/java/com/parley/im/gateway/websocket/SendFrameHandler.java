@@ -1,14 +1,24 @@
 package com.parley.im.gateway.websocket;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.parley.im.gateway.message.MessageSendClient;
 import com.parley.im.gateway.session.ClientSession;
+import com.parley.im.gateway.session.FrameEncoder;
+import com.parley.im.protocol.ErrorCodes;
+import com.parley.im.protocol.Frames;
 import java.util.Set;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 
 /**
- * {@code send} {@code {id, conversationId, kind, body}}: validated here; storing the message is
- * message-service's (not built yet: answered {@code not_available}).
+ * {@code send} {@code {id, conversationId, kind, body}}: validated here, stored by message-service
+ * through the {@link MessageSendClient} (batched with the other sockets' sends), answered with
+ * {@code ack} or {@code error} carrying the frame's id.
+ *
+ * <p>Order: the returned Mono completes only once the answer is queued on the socket, and the
+ * socket's frames are handled one at a time, so one device's sends reach message-service (and get
+ * their seqs) in the order it sent them, and their answers come back in that order.
  */
 @Component
 class SendFrameHandler implements FrameHandler {
@@ -16,6 +26,14 @@ class SendFrameHandler implements FrameHandler {
   /** Kinds a client may send; {@code system} and {@code recall} are written by the server. */
   static final Set<String> CLIENT_KINDS =
       Set.of("text", "emoji", "image", "voice", "video", "file", "location", "custom");
+
+  private final MessageSendClient sends;
+  private final FrameEncoder frames;
+
+  SendFrameHandler(MessageSendClient sends, FrameEncoder frames) {
+    this.sends = sends;
+    this.frames = frames;
+  }
 
   @Override
   public String type() {
@@ -27,12 +45,40 @@ class SendFrameHandler implements FrameHandler {
     if (id == null) {
       throw Fields.invalid("id (the client message id) is required.");
     }
-    Fields.requireString(frame, "conversationId", Fields.MAX_REF);
+    String conversationId = Fields.requireString(frame, "conversationId", Fields.MAX_REF);
     String kind = Fields.requireString(frame, "kind", 32);
     if (!CLIENT_KINDS.contains(kind)) {
       throw Fields.invalid("kind must be one of " + CLIENT_KINDS + ".");
     }
-    Fields.requireObject(frame, "body");
-    return NotAvailable.yet(type());
+    JsonNode body = Fields.requireObject(frame, "body");
+    return sends
+        .send(
+            new MessageSendClient.Send(
+                session.userId(), session.deviceId(), id, conversationId, kind, body))
+        .doOnNext(result -> session.send(frames.encode(answer(id, result))))
+        .then();
+  }
+
+  private static Object answer(String id, MessageSendClient.Result result) {
+    if (result.isOk()) {
+      return new Frames.Ack(
+          id, result.messageId(), result.conversationId(), result.seq(), result.createdAt());
+    }
+    if (result.code() == null) {
+      return new SendError(
+          id, ErrorCodes.INTERNAL_ERROR, "The message could not be handled.", null);
+    }
+    return new SendError(id, result.code(), result.message(), result.retryAfterMs());
+  }
+
+  /**
+   * The {@code error} frame of a refused send: {@link Frames.Error} plus {@code retryAfterMs} when
+   * message-service gave one (rate limits).
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record SendError(String id, String code, String message, Long retryAfterMs) {
+    public String getType() {
+      return "error";
+    }
   }
 }

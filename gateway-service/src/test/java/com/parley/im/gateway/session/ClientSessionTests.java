@@ -9,6 +9,7 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -88,6 +89,82 @@ class ClientSessionTests {
     StepVerifier.create(session.writeAll()).then(session::ended).verifyComplete();
 
     verify(socket, never()).close(any());
+  }
+
+  @Test
+  void aMessageFrameIsKeptUntilARecvCoversItAndWrittenAgainOnceDue() {
+    List<String> written = new CopyOnWriteArrayList<>();
+    ClientSession session = writingSession(written, 16);
+    long interval = Duration.ofSeconds(10).toNanos();
+
+    assertThat(session.sendAndKeep("c1", 1, "c1/1", 100)).isEqualTo(ClientSession.Kept.KEPT);
+    session.sendAndKeep("c1", 2, "c1/2", 100);
+    session.sendAndKeep("c2", 1, "c2/1", 100);
+    session.sendAndKeep("c1", 2, "c1/2", 100); // a repeated push: kept once
+    assertThat(session.pendingFrames()).isEqualTo(3);
+    session.covered("c1", 1);
+    assertThat(session.pendingFrames()).isEqualTo(2);
+
+    // Not yet due: nothing; due: the uncovered ones, oldest first, and not again right after.
+    long now = System.nanoTime();
+    assertThat(session.redeliverDue(now, interval, 10)).isZero();
+    assertThat(session.redeliverDue(now + interval, interval, 10)).isEqualTo(2);
+    assertThat(session.redeliverDue(now + interval + 1, interval, 10)).isZero();
+    assertThat(written).containsExactly("c1/1", "c1/2", "c2/1", "c1/2", "c1/2", "c2/1");
+
+    session.covered("c1", 9);
+    session.covered("c2", 1);
+    assertThat(session.pendingFrames()).isZero();
+    assertThat(session.redeliverDue(now + 3 * interval, interval, 10)).isZero();
+  }
+
+  @Test
+  void beyondThePendingLimitTheOldestFrameIsForgotten() {
+    ClientSession session = writingSession(new CopyOnWriteArrayList<>(), 16);
+    session.sendAndKeep("c", 1, "1", 2);
+    session.sendAndKeep("c", 2, "2", 2);
+    assertThat(session.sendAndKeep("c", 3, "3", 2))
+        .isEqualTo(ClientSession.Kept.KEPT_OLDEST_FORGOTTEN);
+    assertThat(session.pendingFrames()).isEqualTo(2);
+    session.covered("c", 2);
+    assertThat(session.pendingFrames()).isEqualTo(1);
+  }
+
+  @Test
+  void redeliveryFillsAtMostHalfTheOutboundQueueAndAClosedSocketKeepsNothing() {
+    WebSocketSession socket = socket();
+    when(socket.send(any()))
+        .thenAnswer(
+            call -> {
+              call.<Publisher<WebSocketMessage>>getArgument(0).subscribe(new StalledSubscriber());
+              return Mono.never();
+            });
+    ClientSession session = new ClientSession("u", "d", "s", socket, () -> {}, 8);
+    session.writeAll().subscribe();
+    for (int seq = 1; seq <= 3; seq++) {
+      session.sendAndKeep("c", seq, "m" + seq, 100);
+    }
+    long later = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+    // 3 frames wait unread; half the limit is 4: room for one.
+    assertThat(session.redeliverDue(later, 1, 100)).isEqualTo(1);
+    assertThat(session.redeliverDue(later, 1, 100)).isZero();
+
+    session.close(CloseStatus.GOING_AWAY, null);
+    assertThat(session.pendingFrames()).isZero();
+    assertThat(session.sendAndKeep("c", 4, "m4", 100)).isEqualTo(ClientSession.Kept.NOT_QUEUED);
+  }
+
+  private static ClientSession writingSession(List<String> written, int queueLimit) {
+    WebSocketSession socket = socket();
+    when(socket.send(any()))
+        .thenAnswer(
+            call ->
+                Flux.from(call.<Publisher<WebSocketMessage>>getArgument(0))
+                    .doOnNext(m -> written.add(m.getPayloadAsText()))
+                    .then());
+    ClientSession session = new ClientSession("u", "d", "s", socket, () -> {}, queueLimit);
+    session.writeAll().subscribe();
+    return session;
   }
 
   private static WebSocketSession socket() {

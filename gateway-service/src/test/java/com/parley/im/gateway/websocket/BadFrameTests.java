@@ -6,6 +6,7 @@ import com.parley.im.gateway.GatewayIntegrationTest;
 import com.parley.im.gateway.TestSocket;
 import com.parley.im.gateway.TestTokens;
 import java.time.Duration;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -57,6 +58,9 @@ class BadFrameTests extends GatewayIntegrationTest {
         "{\"type\":\"typing\",\"id\":\"f13\"}                         | validation_failed | f13",
         "{\"type\":\"signal\",\"id\":\"f14\",\"toUserId\":\"u\",\"callId\":\"k\"} | validation_failed | f14",
         "{\"type\":\"signal\",\"id\":\"f15\",\"callId\":\"k\",\"payload\":{}}    | validation_failed | f15",
+        "{\"type\":\"signal\",\"id\":\"f16\",\"toUserId\":\"u\",\"callId\":\"k\",\"payload\":\"x\"} | validation_failed | f16",
+        "{\"type\":\"signal\",\"id\":\"f17\",\"toUserId\":\"u\",\"callId\":\"kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk\",\"payload\":{}} | validation_failed | f17",
+        "{\"type\":\"send\",\"id\":\"f18\",\"conversationId\":\"c\",\"kind\":\"recall\",\"body\":{}} | validation_failed | f18",
       })
   void aBadFrameGetsItsErrorFrameAndTheSocketStaysUsable(String frame, String code, String id)
       throws Exception {
@@ -77,19 +81,26 @@ class BadFrameTests extends GatewayIntegrationTest {
   @CsvSource(
       delimiter = '|',
       value = {
-        "{\"type\":\"send\",\"id\":\"n1\",\"conversationId\":\"c\",\"kind\":\"text\",\"body\":{\"text\":\"hi\"}} | n1",
-        "{\"type\":\"recv\",\"id\":\"n2\",\"conversationId\":\"c\",\"seq\":3}  | n2",
-        "{\"type\":\"read\",\"id\":\"n3\",\"conversationId\":\"c\",\"seq\":0}  | n3",
-        "{\"type\":\"typing\",\"id\":\"n4\",\"conversationId\":\"c\"}          | n4",
-        "{\"type\":\"signal\",\"id\":\"n5\",\"toUserId\":\"u\",\"callId\":\"k\",\"payload\":{\"sdp\":\"x\"}} | n5",
+        "{\"type\":\"recv\",\"id\":\"n2\",\"conversationId\":\"c\",\"seq\":3}",
+        "{\"type\":\"read\",\"id\":\"n3\",\"conversationId\":\"c\",\"seq\":0}",
+        "{\"type\":\"typing\",\"id\":\"n4\",\"conversationId\":\"c\"}",
+        "{\"type\":\"signal\",\"id\":\"n5\",\"toUserId\":\"u\",\"callId\":\"k\",\"payload\":{\"sdp\":\"x\"}}",
       })
-  void aValidFrameOfAFeatureNotBuiltYetIsAnsweredNotAvailable(String frame, String id)
-      throws Exception {
+  void aValidRecvReadTypingOrSignalFrameIsAnsweredWithNothing(String frame) throws Exception {
     socket.send(frame.strip());
-    JsonNode error = socket.next();
-    assertThat(error.path("type").asString()).isEqualTo("error");
-    assertThat(error.path("code").asString()).isEqualTo("not_available");
-    assertThat(error.path("id").asString()).isEqualTo(id);
+    assertStillUsable(); // the next frame is the pong
+  }
+
+  @Test
+  void aValidSendIsAcked() throws Exception {
+    socket.send(
+        "{\"type\":\"send\",\"id\":\"n1\",\"conversationId\":\"c-"
+            + UUID.randomUUID()
+            + "\",\"kind\":\"text\",\"body\":{\"text\":\"hi\"}}");
+    JsonNode ack = socket.next();
+    assertThat(ack.path("type").asString()).isEqualTo("ack");
+    assertThat(ack.path("id").asString()).isEqualTo("n1");
+    assertThat(ack.path("seq").asLong()).isEqualTo(1);
     assertStillUsable();
   }
 

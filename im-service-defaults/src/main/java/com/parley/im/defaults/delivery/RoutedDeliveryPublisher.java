@@ -33,6 +33,11 @@ import tools.jackson.databind.json.JsonMapper;
  * frames by instance and publishes one transient {@link DeliveryBatch} per instance to the direct
  * exchange {@value Destinations#GATEWAY_DELIVERIES} with the instance id as routing key.
  *
+ * <p>Each delivery travels unchanged (its {@code exceptDeviceId}, {@code conversationId} and {@code
+ * seq} included) to every instance that holds one of its target devices: a delivery to all of a
+ * user's devices but {@code exceptDeviceId} skips the instances that hold only that device, and the
+ * gateway that also holds another device of the user skips the excepted one itself.
+ *
  * <p>Order: every publish runs on one thread of this publisher, and the batches of one call each
  * carry their frames in call order; so one device's frames keep their order from call to socket
  * when the caller issues its calls one after the other (each after the previous one completed).
@@ -140,7 +145,14 @@ public class RoutedDeliveryPublisher implements DeliveryPublisher, DisposableBea
       Map<String, Set<String>> devices = routes.getOrDefault(delivery.userId(), Map.of());
       Set<String> instances = new LinkedHashSet<>();
       if (delivery.deviceId() == null) {
-        devices.values().forEach(instances::addAll);
+        // The excepted device's instance gets the frame only when it holds another of the user's
+        // devices; the delivery travels unchanged, so that gateway skips the excepted device.
+        devices.forEach(
+            (deviceId, holders) -> {
+              if (!deviceId.equals(delivery.exceptDeviceId())) {
+                instances.addAll(holders);
+              }
+            });
       } else {
         instances.addAll(devices.getOrDefault(delivery.deviceId(), Set.of()));
       }

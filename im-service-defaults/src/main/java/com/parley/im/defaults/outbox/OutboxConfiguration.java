@@ -12,7 +12,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Beans of the outbox, imported by {@link EnableOutbox}. A service (or a test) may declare its own
- * {@link OutboxPublisher} bean; otherwise the StreamBridge one with confirms is used.
+ * {@link OutboxPublisher} bean; otherwise the StreamBridge one with confirms is used. Every {@link
+ * OutboxRelayListener} bean sees each batch before it is published.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(OutboxProperties.class)
@@ -29,12 +30,18 @@ class OutboxConfiguration {
       ReactiveTransactionManager transactions,
       Outbox outbox,
       ObjectProvider<OutboxPublisher> publishers,
+      ObjectProvider<OutboxRelayListener> listeners,
       StreamBridge streamBridge,
       OutboxProperties properties) {
     OutboxPublisher publisher =
         publishers.getIfAvailable(
             () -> new StreamBridgeOutboxPublisher(streamBridge, properties.confirmTimeout()));
     return new OutboxRelay(
-        db, TransactionalOperator.create(transactions), outbox, publisher, properties);
+        db,
+        TransactionalOperator.create(transactions),
+        outbox,
+        publisher,
+        properties,
+        () -> listeners.orderedStream().toList());
   }
 }

@@ -13,6 +13,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param retryBackoff delay before a failed row is tried again (doubled per attempt)
  * @param maxRetryBackoff upper bound of that delay
  * @param retention how long published rows are kept (for inspection) before they are deleted
+ * @param relayEnabled false: rows are written but this instance never publishes them (for tests
+ *     that need committed, unpublished rows, such as a crash between commit and publish)
+ * @param listenerTimeout how long the relay waits for one {@link OutboxRelayListener} per batch
  */
 @ConfigurationProperties("im.outbox")
 public record OutboxProperties(
@@ -21,4 +24,6 @@ public record OutboxProperties(
     @DefaultValue("5s") Duration confirmTimeout,
     @DefaultValue("1s") Duration retryBackoff,
     @DefaultValue("60s") Duration maxRetryBackoff,
-    @DefaultValue("7d") Duration retention) {}
+    @DefaultValue("7d") Duration retention,
+    @DefaultValue("true") boolean relayEnabled,
+    @DefaultValue("2s") Duration listenerTimeout) {}

@@ -2,6 +2,8 @@ package com.parley.im.defaults.outbox;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -19,11 +21,17 @@ import reactor.core.scheduler.Schedulers;
  * <p>Promises: a committed row is published at least once; while the broker fails, rows stay and
  * are retried with a growing delay ({@code im.outbox.retry-backoff}, doubled per attempt up to
  * {@code max-retry-backoff}). Across replicas only one relay works at a time (a transaction-scoped
- * PostgreSQL advisory lock, plus {@code FOR UPDATE SKIP LOCKED} on the rows), so rows leave in
- * order: a failing row ends its batch and, until its retry delay has passed, holds back the rows
- * after it (head of line), so no later row overtakes it. Cannot promise: exactly once (a crash
- * after the confirm and before the commit publishes the row again; consumers deduplicate by {@code
- * eventId}).
+ * PostgreSQL advisory lock, plus {@code FOR UPDATE SKIP LOCKED} on the rows). Each batch of due
+ * rows (up to {@code im.outbox.batch-size}) is first shown to every {@link OutboxRelayListener}
+ * (each bounded by {@code im.outbox.listener-timeout}; a listener's error is logged and counted and
+ * does not stop publishing), then published as a whole, and its confirms are awaited together (ADR
+ * 0004); the confirmed prefix is marked published with one update, the first failed row gets its
+ * retry delay, and the rows after it stay for a later pass. A row waiting for its retry holds back
+ * the rows after it (head of line), so no later row is published in a pass before it. With {@code
+ * im.outbox.relay-enabled=false} rows are written and never published by this instance. Cannot
+ * promise: exactly once (a crash after the confirms and before the commit publishes the batch
+ * again; rows after a failed one may already have reached the broker and are published again after
+ * it), so consumers deduplicate by {@code eventId}.
  */
 public class OutboxRelay implements SmartLifecycle {
 
@@ -39,6 +47,9 @@ public class OutboxRelay implements SmartLifecycle {
   private final Outbox outbox;
   private final OutboxPublisher publisher;
   private final OutboxProperties properties;
+  private final Supplier<List<OutboxRelayListener>> listenerSource;
+  private final AtomicLong listenerFailures = new AtomicLong();
+  private volatile List<OutboxRelayListener> listeners;
   private volatile Disposable running;
   private volatile Disposable cleaning;
 
@@ -48,15 +59,44 @@ public class OutboxRelay implements SmartLifecycle {
       Outbox outbox,
       OutboxPublisher publisher,
       OutboxProperties properties) {
+    this(db, tx, outbox, publisher, properties, List::of);
+  }
+
+  /**
+   * @param listeners the relay listeners, asked for once when the first batch is relayed (so they
+   *     may depend on beans created after the relay)
+   */
+  public OutboxRelay(
+      DatabaseClient db,
+      TransactionalOperator tx,
+      Outbox outbox,
+      OutboxPublisher publisher,
+      OutboxProperties properties,
+      Supplier<List<OutboxRelayListener>> listeners) {
     this.db = db;
     this.tx = tx;
     this.outbox = outbox;
     this.publisher = publisher;
     this.properties = properties;
+    this.listenerSource = listeners;
+  }
+
+  /** How many listener calls failed or timed out since this relay was created. */
+  public long listenerFailures() {
+    return listenerFailures.get();
   }
 
   @Override
   public void start() {
+    if (!properties.relayEnabled()) {
+      log.warn("Outbox relay disabled (im.outbox.relay-enabled=false): events are not published");
+    } else {
+      startRelaying();
+    }
+    startCleaning();
+  }
+
+  private void startRelaying() {
     running =
         Flux.merge(Flux.interval(Duration.ZERO, properties.pollInterval()), outbox.commits())
             .onBackpressureLatest()
@@ -72,6 +112,9 @@ public class OutboxRelay implements SmartLifecycle {
                 1)
             .name("outbox.relay")
             .subscribe();
+  }
+
+  private void startCleaning() {
     cleaning =
         Flux.interval(Duration.ofMinutes(1), Duration.ofMinutes(10))
             .onBackpressureDrop()
@@ -110,11 +153,15 @@ public class OutboxRelay implements SmartLifecycle {
 
   @Override
   public boolean isRunning() {
-    return running != null && !running.isDisposed();
+    Disposable current = properties.relayEnabled() ? running : cleaning;
+    return current != null && !current.isDisposed();
   }
 
   /** Publishes everything that is due now, batch after batch; emits how many rows it published. */
   public Mono<Integer> drain() {
+    if (!properties.relayEnabled()) {
+      return Mono.just(0);
+    }
     return relayBatch()
         .flatMap(
             batch ->
@@ -156,46 +203,84 @@ public class OutboxRelay implements SmartLifecycle {
   private record Due(OutboxMessage message, int attempts, boolean due) {}
 
   private Mono<Batch> publishInOrder(List<Due> due) {
-    // concatMap: one row after the other, in id order; takeUntil stops at the first failure so
-    // that no later row is published before it.
-    return Flux.fromIterable(due)
-        // Head of line: a row still waiting for its retry holds back the rows after it.
-        .takeWhile(Due::due)
-        .concatMap(this::publishOne)
-        .takeUntil(published -> !published)
-        .filter(published -> published)
-        .count()
-        .map(n -> new Batch(n.intValue(), n == due.size() && due.size() == properties.batchSize()));
+    // Head of line: a row still waiting for its retry holds back the rows after it.
+    List<Due> ready = due.stream().takeWhile(Due::due).toList();
+    if (ready.isEmpty()) {
+      return Mono.just(new Batch(0, false));
+    }
+    List<OutboxMessage> messages = ready.stream().map(Due::message).toList();
+    return notifyListeners(messages)
+        .then(
+            Mono.fromCallable(() -> publisher.publishAll(messages))
+                .subscribeOn(Schedulers.boundedElastic()))
+        .onErrorResume(RuntimeException.class, e -> Mono.just(new OutboxPublisher.Published(0, e)))
+        .flatMap(
+            result -> {
+              int confirmed = Math.max(0, Math.min(result.confirmed(), ready.size()));
+              Mono<Void> failed =
+                  confirmed < ready.size()
+                      ? markFailed(ready.get(confirmed), result.failure())
+                      : Mono.empty();
+              return markPublished(messages.subList(0, confirmed))
+                  .then(failed)
+                  .thenReturn(
+                      new Batch(
+                          confirmed,
+                          confirmed == due.size() && due.size() == properties.batchSize()));
+            });
   }
 
-  private Mono<Boolean> publishOne(Due due) {
+  /** Shows the batch to every listener, one after the other; never fails. */
+  private Mono<Void> notifyListeners(List<OutboxMessage> messages) {
+    List<OutboxRelayListener> current = listeners;
+    if (current == null) {
+      current = listenerSource.get();
+      listeners = current;
+    }
+    return Flux.fromIterable(current)
+        .concatMap(
+            listener ->
+                Mono.defer(() -> listener.relaying(messages))
+                    .timeout(properties.listenerTimeout())
+                    .onErrorResume(
+                        e -> {
+                          listenerFailures.incrementAndGet();
+                          log.warn(
+                              "Outbox relay listener {} failed on a batch of {} rows; publishing"
+                                  + " anyway: {}",
+                              listener.getClass().getName(),
+                              messages.size(),
+                              e.toString());
+                          return Mono.empty();
+                        }))
+        .then();
+  }
+
+  private Mono<Void> markPublished(List<OutboxMessage> published) {
+    if (published.isEmpty()) {
+      return Mono.empty();
+    }
+    return db.sql("update outbox_event set published_at = now() where id = any(:ids)")
+        .bind("ids", published.stream().map(OutboxMessage::id).toArray(Long[]::new))
+        .then();
+  }
+
+  private Mono<Void> markFailed(Due due, RuntimeException error) {
     OutboxMessage message = due.message();
-    return Mono.fromRunnable(() -> publisher.publish(message))
-        .subscribeOn(Schedulers.boundedElastic())
-        .then(
-            db.sql("update outbox_event set published_at = now() where id = :id")
-                .bind("id", message.id())
-                .then())
-        .thenReturn(Boolean.TRUE)
-        .onErrorResume(
-            e -> e instanceof RuntimeException,
-            e -> {
-              log.warn(
-                  "Publishing outbox event {} to {} failed (attempt {}): {}",
-                  message.eventId(),
-                  message.destination(),
-                  due.attempts() + 1,
-                  e.toString());
-              return db.sql(
-                      "update outbox_event set attempts = attempts + 1, last_error = :error,"
-                          + " next_attempt_at = now() + make_interval(secs => :delay)"
-                          + " where id = :id")
-                  .bind("error", String.valueOf(e.getMessage()))
-                  .bind("delay", (double) retryDelay(due.attempts()).toMillis() / 1000.0)
-                  .bind("id", message.id())
-                  .then()
-                  .thenReturn(Boolean.FALSE);
-            });
+    log.warn(
+        "Publishing outbox event {} to {} failed (attempt {}): {}",
+        message.eventId(),
+        message.destination(),
+        due.attempts() + 1,
+        String.valueOf(error));
+    return db.sql(
+            "update outbox_event set attempts = attempts + 1, last_error = :error,"
+                + " next_attempt_at = now() + make_interval(secs => :delay)"
+                + " where id = :id")
+        .bind("error", String.valueOf(error == null ? "not confirmed" : error.getMessage()))
+        .bind("delay", (double) retryDelay(due.attempts()).toMillis() / 1000.0)
+        .bind("id", message.id())
+        .then();
   }
 
   private Duration retryDelay(int previousAttempts) {

@@ -2,6 +2,8 @@ package com.parley.im.defaults.outbox;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -15,8 +17,9 @@ import org.springframework.util.MimeTypeUtils;
 
 /**
  * Publishes through Spring Cloud Stream's {@link StreamBridge} to the message's destination and
- * waits for the RabbitMQ publisher confirm ({@code useConfirmHeader}). Blocking: call it off the
- * event loop.
+ * waits for the RabbitMQ publisher confirms ({@code useConfirmHeader}). {@link #publishAll} sends a
+ * whole batch first and then waits for all its confirms together (one round trip for the batch,
+ * bounded by one {@code confirmTimeout}). Blocking: call it off the event loop.
  */
 public class StreamBridgeOutboxPublisher implements OutboxPublisher {
 
@@ -30,6 +33,34 @@ public class StreamBridgeOutboxPublisher implements OutboxPublisher {
 
   @Override
   public void publish(OutboxMessage message) {
+    awaitConfirm(send(message), message, System.nanoTime() + confirmTimeout.toNanos());
+  }
+
+  @Override
+  public Published publishAll(List<OutboxMessage> messages) {
+    List<CorrelationData> sent = new ArrayList<>(messages.size());
+    RuntimeException sendFailure = null;
+    for (OutboxMessage message : messages) {
+      try {
+        sent.add(send(message));
+      } catch (RuntimeException e) {
+        // Later messages are not sent: they must not overtake this one.
+        sendFailure = e;
+        break;
+      }
+    }
+    long deadline = System.nanoTime() + confirmTimeout.toNanos();
+    for (int i = 0; i < sent.size(); i++) {
+      try {
+        awaitConfirm(sent.get(i), messages.get(i), deadline);
+      } catch (RuntimeException e) {
+        return new Published(i, e);
+      }
+    }
+    return new Published(sent.size(), sendFailure);
+  }
+
+  private CorrelationData send(OutboxMessage message) {
     CorrelationData correlation = new CorrelationData(message.eventId());
     Message<byte[]> amqp =
         MessageBuilder.withPayload(message.payload().getBytes(StandardCharsets.UTF_8))
@@ -41,9 +72,15 @@ public class StreamBridgeOutboxPublisher implements OutboxPublisher {
     if (!streamBridge.send(message.destination(), amqp)) {
       throw new OutboxPublishException("StreamBridge did not send " + message.eventId());
     }
+    return correlation;
+  }
+
+  private static void awaitConfirm(
+      CorrelationData correlation, OutboxMessage message, long deadlineNanos) {
     CorrelationData.Confirm confirm;
     try {
-      confirm = correlation.getFuture().get(confirmTimeout.toMillis(), TimeUnit.MILLISECONDS);
+      long waitNanos = Math.max(0, deadlineNanos - System.nanoTime());
+      confirm = correlation.getFuture().get(waitNanos, TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new OutboxPublishException("Interrupted waiting for the confirm", e);

@@ -22,9 +22,12 @@
  *
  * An event whose transaction committed is published at least once, even if the broker was down at
  * commit time (the relay retries with back-off). Events are published in the order of their rows
- * ({@code id}) by one relay at a time across all replicas; a row that fails stops its batch, so
- * later rows do not overtake it. What it cannot promise: exactly once (a crash between the broker's
- * confirm and the row update publishes that row again), so consumers deduplicate by {@code
- * eventId}.
+ * ({@code id}) by one relay at a time across all replicas, a batch at a time whose confirms are
+ * awaited together; a row that fails ends its batch's confirmed prefix and is retried before the
+ * rows after it. Beans implementing {@link com.parley.im.defaults.outbox.OutboxRelayListener} see
+ * each batch before it is published. {@code im.outbox.relay-enabled=false} turns publishing off
+ * (the rows are still written). What it cannot promise: exactly once (a crash between the broker's
+ * confirms and the row update publishes the batch again, and rows after a failed one may have
+ * reached the broker already), so consumers deduplicate by {@code eventId}.
  */
 package com.parley.im.defaults.outbox;

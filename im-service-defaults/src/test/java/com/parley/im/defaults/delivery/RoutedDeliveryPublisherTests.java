@@ -67,6 +67,39 @@ class RoutedDeliveryPublisherTests {
         .containsExactly(new DeliveryBatch("gw-1", List.of(a1)));
   }
 
+  @Test
+  void aDeliveryExceptOneDeviceSkipsTheInstancesThatHoldOnlyThatDeviceAndKeepsItsFields() {
+    // alice's phone on gw-1, laptop on gw-2, tablet on gw-2 too.
+    Map<String, Map<String, Set<String>>> threeDevices =
+        Map.of(
+            "alice",
+            devices("phone", Set.of("gw-1"), "laptop", Set.of("gw-2"), "tablet", Set.of("gw-2")));
+    Delivery exceptPhone = Delivery.message("alice", "phone", "c-1", 7, "m7");
+    Delivery exceptLaptop = Delivery.message("alice", "laptop", "c-1", 8, "m8");
+    Delivery toAll = new Delivery("alice", null, "n1");
+
+    List<DeliveryBatch> batches =
+        RoutedDeliveryPublisher.batches(List.of(exceptPhone, exceptLaptop, toAll), threeDevices);
+
+    // gw-2 gets exceptLaptop too (for the tablet) and skips the laptop itself.
+    assertThat(batches)
+        .containsExactly(
+            new DeliveryBatch("gw-2", List.of(exceptPhone, exceptLaptop, toAll)),
+            new DeliveryBatch("gw-1", List.of(exceptLaptop, toAll)));
+    assertThat(batches.get(0).deliveries().get(1).exceptDeviceId()).isEqualTo("laptop");
+    assertThat(batches.get(0).deliveries().get(1).seq()).isEqualTo(8);
+  }
+
+  @Test
+  void aDeliveryExceptTheOnlyOnlineDeviceGoesNowhere() {
+    Map<String, Map<String, Set<String>>> oneDevice =
+        Map.of("alice", devices("phone", Set.of("gw-1")));
+    assertThat(
+            RoutedDeliveryPublisher.batches(
+                List.of(Delivery.message("alice", "phone", "c-1", 1, "m1")), oneDevice))
+        .isEmpty();
+  }
+
   private static Map<String, Set<String>> devices(Object... pairs) {
     Map<String, Set<String>> devices = new LinkedHashMap<>();
     for (int i = 0; i < pairs.length; i += 2) {

@@ -1,6 +1,7 @@
 package com.parley.im.relation.friend;
 
 import com.parley.im.events.FriendshipRemoved;
+import com.parley.im.protocol.ConversationIds;
 import com.parley.im.relation.Ids;
 import com.parley.im.relation.RelationErrors;
 import com.parley.im.relation.RelationProperties;
@@ -19,7 +20,10 @@ import reactor.core.publisher.Mono;
 @Service
 class FriendService {
 
-  /** A friend on the wire. {@code conversationId} stays null until message-service exists. */
+  /**
+   * A friend on the wire. {@code conversationId} is the direct conversation's id, derived from the
+   * pair ({@code ConversationIds.direct}) without asking message-service (ADR 0006).
+   */
   record Friend(String userId, String displayName, Instant since, String conversationId) {}
 
   private final RelationStore store;
@@ -41,7 +45,15 @@ class FriendService {
   Mono<List<Friend>> friends(UUID me) {
     return store
         .friendsOf(me, properties.listMax())
-        .map(row -> new Friend(row.userId().toString(), row.displayName(), row.since(), null))
+        .map(
+            row -> {
+              String friendId = row.userId().toString();
+              return new Friend(
+                  friendId,
+                  row.displayName(),
+                  row.since(),
+                  ConversationIds.direct(me.toString(), friendId));
+            })
         .collectList();
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.parley.im.events.Destinations;
 import com.parley.im.events.UserUpdated;
+import com.parley.im.protocol.ConversationIds;
 import com.parley.im.relation.IntegrationTestBase;
 import com.parley.im.testsupport.EventTap;
 import java.time.Instant;
@@ -33,7 +34,7 @@ class FriendIntegrationTests extends IntegrationTestBase {
     assertThat(friend)
         .containsEntry("userId", bob.id())
         .containsEntry("displayName", bob.displayName())
-        .containsEntry("conversationId", null)
+        .containsEntry("conversationId", ConversationIds.direct(alice.id(), bob.id()))
         .containsKey("since");
 
     rememberUpdatedUser.accept(

@@ -1,0 +1,168 @@
+package com.parley.im.gateway;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import reactor.core.publisher.Mono;
+import reactor.netty.Connection;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A stand-in for message-service's internal send endpoint (the contract of ADR 0006 §1: {@code POST
+ * /internal/messages/send {sends:[...]}} -> {@code {results:[...]}} in the same order), on a random
+ * port of its own. It assigns gapless seqs per conversation, answers a resend of the same {@code
+ * (userId, clientMsgId)} with the first result, records the order in which sends arrived and how
+ * many requests carried them, and answers each request after {@value #LATENCY_MS} ms, like a
+ * transaction would take (so that sends of several sockets pile up and batch).
+ *
+ * <p>Conversation ids steer it: {@code err-...} is refused {@code not_member}, {@code rl-...} is
+ * refused {@code rate_limited} with {@code retryAfterMs} 250; a request with any send in a {@code
+ * down-...} conversation loses its connection without an answer (a crashed service), one in a
+ * {@code 503-...} conversation is answered 503.
+ */
+public final class MessageServiceStandIn {
+
+  static final long LATENCY_MS = 15;
+
+  private static final JsonMapper JSON = new JsonMapper();
+  private static volatile MessageServiceStandIn instance;
+
+  private final DisposableServer server;
+  private final AtomicInteger requests = new AtomicInteger();
+  private final List<String> arrivals = new CopyOnWriteArrayList<>();
+  private final Map<String, AtomicLong> seqs = new ConcurrentHashMap<>();
+  private final Map<String, Map<String, Object>> stored = new ConcurrentHashMap<>();
+
+  private MessageServiceStandIn() {
+    server = HttpServer.create().host("127.0.0.1").port(0).handle(this::answer).bindNow();
+  }
+
+  public static MessageServiceStandIn get() {
+    if (instance == null) {
+      synchronized (MessageServiceStandIn.class) {
+        if (instance == null) {
+          instance = new MessageServiceStandIn();
+        }
+      }
+    }
+    return instance;
+  }
+
+  public String uri() {
+    return "http://127.0.0.1:" + server.port();
+  }
+
+  /** Requests received so far. */
+  public int requests() {
+    return requests.get();
+  }
+
+  /** Sends received so far, as {@code conversationId/clientMsgId}, in arrival order. */
+  public List<String> arrivals() {
+    return List.copyOf(arrivals);
+  }
+
+  /** The sends of one conversation in arrival order, as client message ids. */
+  public List<String> arrivalsIn(String conversationId) {
+    List<String> ids = new ArrayList<>();
+    for (String arrival : arrivals) {
+      if (arrival.startsWith(conversationId + "/")) {
+        ids.add(arrival.substring(conversationId.length() + 1));
+      }
+    }
+    return ids;
+  }
+
+  private Mono<Void> answer(HttpServerRequest request, HttpServerResponse response) {
+    if (!request.fullPath().equals("/internal/messages/send")) {
+      return response.status(404).send();
+    }
+    return request
+        .receive()
+        .aggregate()
+        .asString(StandardCharsets.UTF_8)
+        .flatMap(
+            body -> {
+              requests.incrementAndGet();
+              JsonNode sends = JSON.readTree(body).get("sends");
+              boolean down = false;
+              boolean unavailable = false;
+              for (JsonNode send : sends) {
+                String conversation = send.get("conversationId").asString();
+                down |= conversation.startsWith("down-");
+                unavailable |= conversation.startsWith("503-");
+              }
+              if (down) {
+                return response.withConnection(Connection::dispose).then();
+              }
+              if (unavailable) {
+                return response.status(503).send();
+              }
+              List<Map<String, Object>> results = new ArrayList<>();
+              for (JsonNode send : sends) {
+                results.add(store(send));
+              }
+              return Mono.delay(Duration.ofMillis(LATENCY_MS))
+                  .then(
+                      response
+                          .status(200)
+                          .header("Content-Type", "application/json")
+                          .sendString(
+                              Mono.just(JSON.writeValueAsString(Map.of("results", results))))
+                          .then());
+            });
+  }
+
+  private Map<String, Object> store(JsonNode send) {
+    String conversation = send.get("conversationId").asString();
+    String clientMsgId = send.get("clientMsgId").asString();
+    arrivals.add(conversation + "/" + clientMsgId);
+    Map<String, Object> result = new LinkedHashMap<>();
+    if (conversation.startsWith("err-")) {
+      result.put("status", "error");
+      result.put("code", "not_member");
+      result.put("message", "You are not a member of this conversation.");
+      return result;
+    }
+    if (conversation.startsWith("rl-")) {
+      result.put("status", "error");
+      result.put("code", "rate_limited");
+      result.put("message", "Too many messages; slow down.");
+      result.put("retryAfterMs", 250);
+      return result;
+    }
+    if (send.get("userId") == null
+        || send.get("deviceId") == null
+        || !send.get("body").isObject()) {
+      result.put("status", "error");
+      result.put("code", "validation_failed");
+      result.put("message", "userId, deviceId and body are required.");
+      return result;
+    }
+    String key = send.get("userId").asString() + "/" + clientMsgId;
+    return stored.computeIfAbsent(
+        key,
+        k -> {
+          long seq = seqs.computeIfAbsent(conversation, c -> new AtomicLong()).incrementAndGet();
+          result.put("status", "ok");
+          result.put("messageId", "m-" + conversation + "-" + seq);
+          result.put("conversationId", conversation);
+          result.put("seq", seq);
+          result.put("createdAt", Instant.now().toString());
+          return result;
+        });
+  }
+}

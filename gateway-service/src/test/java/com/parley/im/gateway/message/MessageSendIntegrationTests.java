@@ -1,0 +1,158 @@
+package com.parley.im.gateway.message;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.parley.im.gateway.GatewayIntegrationTest;
+import com.parley.im.gateway.TestSocket;
+import com.parley.im.gateway.TestTokens;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * {@code send} frames through {@link MessageSendClient} to the message-service stand-in (the
+ * internal send contract): acks in send order with the stand-in's seqs, sends of many sockets
+ * batched, failures answered {@code service_unavailable}, refusals as {@code error} frames.
+ */
+class MessageSendIntegrationTests extends GatewayIntegrationTest {
+
+  @Test
+  void fortyPipelinedSendsGetFortyAcksInSendOrderWithConsecutiveSeqs() throws Exception {
+    String conversation = "c-" + UUID.randomUUID();
+    try (TestSocket socket = connect(TestTokens.newIdentity())) {
+      socket.next("welcome");
+      for (int i = 0; i < 40; i++) {
+        socket.send(send("s" + i, conversation));
+      }
+      List<String> ids = new ArrayList<>();
+      for (int i = 0; i < 40; i++) {
+        JsonNode ack = socket.next();
+        assertThat(ack.path("type").asString()).isEqualTo("ack");
+        assertThat(ack.path("id").asString()).isEqualTo("s" + i);
+        assertThat(ack.path("seq").asLong()).isEqualTo(i + 1);
+        assertThat(ack.path("conversationId").asString()).isEqualTo(conversation);
+        assertThat(ack.path("messageId").asString()).isEqualTo("m-" + conversation + "-" + (i + 1));
+        assertThat(ack.path("createdAt").asString()).isNotBlank();
+        ids.add("s" + i);
+      }
+      assertThat(MESSAGES.arrivalsIn(conversation)).containsExactlyElementsOf(ids);
+    }
+  }
+
+  @Test
+  void theSendsOfSeveralSocketsAtOnceAreBatched() throws Exception {
+    int sockets = 10;
+    int perSocket = 5;
+    String run = UUID.randomUUID().toString().substring(0, 8);
+    List<TestSocket> open = new ArrayList<>();
+    try {
+      for (int s = 0; s < sockets; s++) {
+        TestSocket socket = connect(TestTokens.newIdentity());
+        socket.next("welcome");
+        open.add(socket);
+      }
+      int requestsBefore = MESSAGES.requests();
+      for (int i = 0; i < perSocket; i++) {
+        for (int s = 0; s < sockets; s++) {
+          open.get(s).send(send("b" + i, "c-" + run + "-" + s));
+        }
+      }
+      for (int s = 0; s < sockets; s++) {
+        for (int i = 0; i < perSocket; i++) {
+          JsonNode ack = open.get(s).next();
+          assertThat(ack.path("type").asString()).isEqualTo("ack");
+          assertThat(ack.path("id").asString()).isEqualTo("b" + i);
+          assertThat(ack.path("seq").asLong()).isEqualTo(i + 1);
+        }
+        assertThat(MESSAGES.arrivalsIn("c-" + run + "-" + s))
+            .containsExactly("b0", "b1", "b2", "b3", "b4");
+      }
+      int requests = MESSAGES.requests() - requestsBefore;
+      assertThat(requests).isGreaterThan(0).isLessThan(sockets * perSocket);
+    } finally {
+      open.forEach(TestSocket::close);
+    }
+  }
+
+  @Test
+  void aServiceThatIsDownOrFailingAnswersServiceUnavailableAndTheSocketStaysOpen()
+      throws Exception {
+    try (TestSocket socket = connect(TestTokens.newIdentity())) {
+      socket.next("welcome");
+      socket.send(send("d1", "down-" + UUID.randomUUID()));
+      JsonNode error = socket.next();
+      assertThat(error.path("type").asString()).isEqualTo("error");
+      assertThat(error.path("id").asString()).isEqualTo("d1");
+      assertThat(error.path("code").asString()).isEqualTo("service_unavailable");
+      assertThat(error.path("message").asString()).isNotBlank();
+
+      socket.send(send("d2", "503-" + UUID.randomUUID()));
+      error = socket.next();
+      assertThat(error.path("id").asString()).isEqualTo("d2");
+      assertThat(error.path("code").asString()).isEqualTo("service_unavailable");
+
+      // Still open, and sends work again.
+      String conversation = "c-" + UUID.randomUUID();
+      socket.send(send("d3", conversation));
+      JsonNode ack = socket.next();
+      assertThat(ack.path("type").asString()).isEqualTo("ack");
+      assertThat(ack.path("id").asString()).isEqualTo("d3");
+      assertThat(socket.isClosed()).isFalse();
+    }
+  }
+
+  @Test
+  void refusedSendsBecomeErrorFramesWithTheirIdAmongAcks() throws Exception {
+    String ok = "c-" + UUID.randomUUID();
+    try (TestSocket socket = connect(TestTokens.newIdentity())) {
+      socket.next("welcome");
+      socket.send(send("e1", ok));
+      socket.send(send("e2", "err-" + UUID.randomUUID()));
+      socket.send(send("e3", "rl-" + UUID.randomUUID()));
+      socket.send(send("e4", ok));
+
+      assertThat(socket.next().path("id").asString()).isEqualTo("e1");
+      JsonNode notMember = socket.next();
+      assertThat(notMember.path("type").asString()).isEqualTo("error");
+      assertThat(notMember.path("id").asString()).isEqualTo("e2");
+      assertThat(notMember.path("code").asString()).isEqualTo("not_member");
+      assertThat(notMember.path("message").asString()).isNotBlank();
+      assertThat(notMember.has("retryAfterMs")).isFalse();
+      JsonNode limited = socket.next();
+      assertThat(limited.path("type").asString()).isEqualTo("error");
+      assertThat(limited.path("id").asString()).isEqualTo("e3");
+      assertThat(limited.path("code").asString()).isEqualTo("rate_limited");
+      assertThat(limited.path("retryAfterMs").asLong()).isEqualTo(250);
+      JsonNode ack = socket.next();
+      assertThat(ack.path("type").asString()).isEqualTo("ack");
+      assertThat(ack.path("id").asString()).isEqualTo("e4");
+      assertThat(ack.path("seq").asLong()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void aResendIsAnsweredWithTheFirstAck() throws Exception {
+    String conversation = "c-" + UUID.randomUUID();
+    try (TestSocket socket = connect(TestTokens.newIdentity())) {
+      socket.next("welcome");
+      socket.send(send("r1", conversation));
+      JsonNode first = socket.next("ack");
+      socket.send(send("r1", conversation));
+      JsonNode again = socket.next("ack");
+      assertThat(again.path("messageId").asString()).isEqualTo(first.path("messageId").asString());
+      assertThat(again.path("seq").asLong()).isEqualTo(1);
+    }
+  }
+
+  private static String send(String id, String conversationId) {
+    return "{\"type\":\"send\",\"id\":\""
+        + id
+        + "\",\"conversationId\":\""
+        + conversationId
+        + "\",\"kind\":\"text\",\"body\":{\"text\":\"hello "
+        + id
+        + "\"}}";
+  }
+}

@@ -1,0 +1,102 @@
+package com.parley.im.message.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.parley.im.message.conversation.MessagingIntegrationTestBase;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.transaction.ReactiveTransactionManager;
+import org.springframework.transaction.reactive.TransactionalOperator;
+
+class MessageStoreIntegrationTests extends MessagingIntegrationTestBase {
+
+  @Autowired MessageStore messages;
+  @Autowired R2dbcMessageStore store;
+  @Autowired ReactiveTransactionManager transactions;
+
+  @Test
+  void appendSystemAllocatesSeqsMovesTheActorsReadSeqAndWritesTheOutbox() {
+    User owner = user();
+    User other = user();
+    String group = group(owner, other);
+    TransactionalOperator tx = TransactionalOperator.create(transactions);
+
+    StoredMessage first =
+        tx.transactional(messages.appendSystem(group, owner.id(), Map.of("event", "created")))
+            .block(WAIT);
+    StoredMessage second =
+        tx.transactional(
+                messages.appendSystem(
+                    group, owner.id(), Map.of("event", "renamed", "name", "Team")))
+            .block(WAIT);
+
+    assertThat(first.seq()).isEqualTo(1);
+    assertThat(second.seq()).isEqualTo(2);
+    assertThat(second.kind()).isEqualTo("system");
+    assertThat(second.senderDeviceId()).isNull();
+    assertThat(count("select last_seq from conversation where id = '" + group + "'")).isEqualTo(2);
+    assertThat(
+            count(
+                "select read_seq from member where conversation_id = '"
+                    + group
+                    + "' and user_id = '"
+                    + owner.id()
+                    + "'"))
+        .isEqualTo(2);
+    assertThat(
+            count(
+                "select read_seq from member where conversation_id = '"
+                    + group
+                    + "' and user_id = '"
+                    + other.id()
+                    + "'"))
+        .isZero();
+    assertThat(
+            count(
+                "select count(*) from outbox_event where destination = 'message-stored'"
+                    + " and payload like '%"
+                    + second.messageId()
+                    + "%'"))
+        .isEqualTo(1);
+
+    Map<String, StoredMessage> latest = messages.latest(List.of(group, "nope")).block(WAIT);
+    assertThat(latest).containsOnlyKeys(group);
+    assertThat(latest.get(group).body()).isEqualTo(Map.of("event", "renamed", "name", "Team"));
+    assertThat(latest.get(group).createdAt()).isEqualTo(second.createdAt());
+  }
+
+  @Test
+  void bodiesAreEncryptedAtRest() {
+    User owner = user();
+    String group = group(owner);
+    TransactionalOperator tx = TransactionalOperator.create(transactions);
+    StoredMessage stored =
+        tx.transactional(
+                store.append(
+                    List.of(
+                        new NewMessage(
+                            store.newMessageId(),
+                            group,
+                            owner.id(),
+                            "phone",
+                            "c-1",
+                            "text",
+                            Map.of("text", "attack at dawn")))))
+            .block(WAIT)
+            .get(0);
+
+    byte[] body =
+        db.sql("select body, key_id from message where id = :id")
+            .bind("id", stored.messageId())
+            .map(row -> MessageKeyRing.bytes(row.get("body", ByteBuffer.class)))
+            .one()
+            .block(WAIT);
+    assertThat(new String(body, StandardCharsets.ISO_8859_1)).doesNotContain("attack");
+    assertThat(store.bySeq(group, stored.seq()).block(WAIT).body())
+        .isEqualTo(Map.of("text", "attack at dawn"));
+  }
+}
