@@ -155,6 +155,7 @@ class OutboxCrashSystemTests {
       heartbeat.keep(bobSocket); // the restarts may outlast 2.5 heartbeat intervals
       bobSocket.awaitType("welcome");
 
+      long t0 = System.nanoTime();
       assertThat(ServiceProcess.stopImService("relation", Duration.ofSeconds(30)))
           .as("./im's relation-service was running (pid file under .im/pids)")
           .isTrue();
@@ -165,7 +166,9 @@ class OutboxCrashSystemTests {
               relationPort,
               Map.of(),
               Map.of("im.outbox.relay-enabled", "false"));
+      long stopped = System.nanoTime();
       relayless.awaitReady(SERVICE_START);
+      long relaylessUp = System.nanoTime();
 
       JsonNode request = sendRequest(alice, bob).expectStatus(201).json();
       String requestId = request.path("id").asString();
@@ -212,11 +215,20 @@ class OutboxCrashSystemTests {
       // The crash: kill -9, the event still only in the outbox table.
       relayless.killHard();
 
+      long killed = System.nanoTime();
       ServiceProcess.ImRun up =
           ServiceProcess.im("up", Map.of("IM_SERVICES", "relation"), SERVICE_START.plusSeconds(60));
       assertThat(up.exitCode())
           .as("IM_SERVICES=relation ./im up after the crash: %s", up.output())
           .isZero();
+      long restarted = System.nanoTime();
+      System.out.printf(
+          "[system-tests] relation-service stopped in %d ms, relay-less one ready in %d ms,"
+              + " killed after %d ms, restarted by ./im in %d ms%n",
+          (stopped - t0) / 1_000_000,
+          (relaylessUp - stopped) / 1_000_000,
+          (killed - relaylessUp) / 1_000_000,
+          (restarted - killed) / 1_000_000);
 
       await(
               "FriendRequestSent for "
