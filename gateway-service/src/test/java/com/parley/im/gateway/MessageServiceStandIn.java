@@ -31,7 +31,8 @@ import tools.jackson.databind.json.JsonMapper;
  * <p>Conversation ids steer it: {@code err-...} is refused {@code not_member}, {@code rl-...} is
  * refused {@code rate_limited} with {@code retryAfterMs} 250; a request with any send in a {@code
  * down-...} conversation loses its connection without an answer (a crashed service), one in a
- * {@code 503-...} conversation is answered 503, one in a {@code slow-...} conversation after 8 s.
+ * {@code 503-...} conversation is answered 503, one in an {@code empty-...} conversation with an
+ * empty 200, one in a {@code slow-...} conversation after 8 s.
  */
 public final class MessageServiceStandIn {
 
@@ -104,11 +105,16 @@ public final class MessageServiceStandIn {
               boolean down = false;
               boolean unavailable = false;
               boolean slow = false;
+              boolean empty = false;
               for (JsonNode send : sends) {
                 String conversation = send.get("conversationId").asString();
                 down |= conversation.startsWith("down-");
                 unavailable |= conversation.startsWith("503-");
                 slow |= conversation.startsWith("slow-");
+                empty |= conversation.startsWith("empty-");
+              }
+              if (empty) {
+                return response.status(200).header("Content-Type", "application/json").send();
               }
               if (down) {
                 return response.withConnection(Connection::dispose).then();

@@ -198,6 +198,7 @@ public class MessageSendClient {
                                 response.statusCode().is2xxSuccessful()
                                     ? response.bodyToMono(Response.class)
                                     : response.createError()))
+            .switchIfEmpty(Mono.error(() -> new IllegalStateException("An empty answer")))
             .timeout(settings.timeout())
             .map(response -> resultsOf(response, sends.size()));
     breaker

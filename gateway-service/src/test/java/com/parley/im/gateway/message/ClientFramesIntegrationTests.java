@@ -61,4 +61,20 @@ class ClientFramesIntegrationTests extends GatewayIntegrationTest {
       assertThat(json.readTree((String) event.get("frame"))).isEqualTo(json.readTree(sent));
     }
   }
+
+  @Test
+  void oneSocketsFramesLeaveInTheOrderSent() throws Exception {
+    EventTap tap = EventTap.open(rabbit, json, Destinations.CLIENT_FRAMES);
+    TestTokens.Identity id = TestTokens.newIdentity();
+    try (TestSocket socket = connect(id)) {
+      socket.next("welcome");
+      for (int seq = 1; seq <= 50; seq++) {
+        socket.send("{\"type\":\"recv\",\"conversationId\":\"c-2\",\"seq\":" + seq + "}");
+      }
+      for (int seq = 1; seq <= 50; seq++) {
+        Map<String, Object> event = tap.next("deviceId", id.deviceId());
+        assertThat(json.readTree((String) event.get("frame")).path("seq").asLong()).isEqualTo(seq);
+      }
+    }
+  }
 }

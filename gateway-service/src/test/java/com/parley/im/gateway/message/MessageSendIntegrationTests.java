@@ -94,6 +94,11 @@ class MessageSendIntegrationTests extends GatewayIntegrationTest {
       assertThat(error.path("id").asString()).isEqualTo("d2");
       assertThat(error.path("code").asString()).isEqualTo("service_unavailable");
 
+      socket.send(send("d2e", "empty-" + UUID.randomUUID()));
+      error = socket.next();
+      assertThat(error.path("id").asString()).isEqualTo("d2e");
+      assertThat(error.path("code").asString()).isEqualTo("service_unavailable");
+
       // No answer within the 5 s timeout: the same.
       long start = System.nanoTime();
       socket.send(send("d3", "slow-" + UUID.randomUUID()));
