@@ -1,6 +1,8 @@
 package com.parley.im.defaults.outbox;
 
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.cloud.stream.function.StreamBridge;
 import org.springframework.context.annotation.Bean;
@@ -12,8 +14,10 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Beans of the outbox, imported by {@link EnableOutbox}. A service (or a test) may declare its own
- * {@link OutboxPublisher} bean; otherwise the StreamBridge one with confirms is used. Every {@link
- * OutboxRelayListener} bean sees each batch before it is published.
+ * {@link OutboxPublisher} bean; otherwise {@link RabbitOutboxPublisher} (batches on one channel,
+ * confirms awaited together) is used when a RabbitMQ connection factory exists, else the
+ * StreamBridge one (a confirm per message). Every {@link OutboxRelayListener} bean sees each batch
+ * before it is published.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(OutboxProperties.class)
@@ -32,10 +36,18 @@ class OutboxConfiguration {
       ObjectProvider<OutboxPublisher> publishers,
       ObjectProvider<OutboxRelayListener> listeners,
       StreamBridge streamBridge,
+      ObjectProvider<ConnectionFactory> rabbit,
+      @Value("${spring.cloud.stream.rabbit.default.producer.prefix:}") String brokerPrefix,
       OutboxProperties properties) {
     OutboxPublisher publisher =
         publishers.getIfAvailable(
-            () -> new StreamBridgeOutboxPublisher(streamBridge, properties.confirmTimeout()));
+            () -> {
+              ConnectionFactory connectionFactory = rabbit.getIfAvailable();
+              return connectionFactory != null
+                  ? new RabbitOutboxPublisher(
+                      connectionFactory, brokerPrefix, properties.confirmTimeout())
+                  : new StreamBridgeOutboxPublisher(streamBridge, properties.confirmTimeout());
+            });
     return new OutboxRelay(
         db,
         TransactionalOperator.create(transactions),

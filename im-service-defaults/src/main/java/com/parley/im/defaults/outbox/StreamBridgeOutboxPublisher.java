@@ -2,8 +2,6 @@ package com.parley.im.defaults.outbox;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -17,9 +15,10 @@ import org.springframework.util.MimeTypeUtils;
 
 /**
  * Publishes through Spring Cloud Stream's {@link StreamBridge} to the message's destination and
- * waits for the RabbitMQ publisher confirms ({@code useConfirmHeader}). {@link #publishAll} sends a
- * whole batch first and then waits for all its confirms together (one round trip for the batch,
- * bounded by one {@code confirmTimeout}). Blocking: call it off the event loop.
+ * waits for the RabbitMQ publisher confirm ({@code useConfirmHeader}), one message after the other
+ * (also in {@link #publishAll}: StreamBridge does not keep unconfirmed sends on one channel, so a
+ * batch sent at once could be reordered; {@link RabbitOutboxPublisher} batches). Blocking: call it
+ * off the event loop.
  */
 public class StreamBridgeOutboxPublisher implements OutboxPublisher {
 
@@ -34,30 +33,6 @@ public class StreamBridgeOutboxPublisher implements OutboxPublisher {
   @Override
   public void publish(OutboxMessage message) {
     awaitConfirm(send(message), message, System.nanoTime() + confirmTimeout.toNanos());
-  }
-
-  @Override
-  public Published publishAll(List<OutboxMessage> messages) {
-    List<CorrelationData> sent = new ArrayList<>(messages.size());
-    RuntimeException sendFailure = null;
-    for (OutboxMessage message : messages) {
-      try {
-        sent.add(send(message));
-      } catch (RuntimeException e) {
-        // Later messages are not sent: they must not overtake this one.
-        sendFailure = e;
-        break;
-      }
-    }
-    long deadline = System.nanoTime() + confirmTimeout.toNanos();
-    for (int i = 0; i < sent.size(); i++) {
-      try {
-        awaitConfirm(sent.get(i), messages.get(i), deadline);
-      } catch (RuntimeException e) {
-        return new Published(i, e);
-      }
-    }
-    return new Published(sent.size(), sendFailure);
   }
 
   private CorrelationData send(OutboxMessage message) {

@@ -19,9 +19,10 @@ import org.springframework.cloud.stream.function.StreamBridge;
 import org.springframework.messaging.Message;
 
 /**
- * How {@link StreamBridgeOutboxPublisher#publishAll} sends a whole batch before waiting and counts
- * the confirmed prefix. The broker is a mock that answers confirms from a script; the real broker
- * path is covered by message-service's {@code OutboxBatchIntegrationTests}.
+ * How {@link StreamBridgeOutboxPublisher#publishAll} counts the confirmed prefix (a confirm per
+ * message, in order). The broker is a mock that answers confirms from a script; the batching
+ * publisher ({@link RabbitOutboxPublisher}) runs against the real broker in message-service's
+ * {@code OutboxBatchIntegrationTests}.
  */
 class StreamBridgeOutboxPublisherTests {
 
@@ -60,7 +61,7 @@ class StreamBridgeOutboxPublisherTests {
   }
 
   @Test
-  void sendsTheWholeBatchAndCountsEveryConfirm() {
+  void publishesTheBatchAndCountsEveryConfirm() {
     broker(Set.of(), Set.of(), Set.of());
     var publisher = new StreamBridgeOutboxPublisher(bridge, Duration.ofSeconds(1));
 
@@ -80,12 +81,12 @@ class StreamBridgeOutboxPublisherTests {
 
     assertThat(result.confirmed()).isEqualTo(2);
     assertThat(result.failure()).hasMessageContaining("e3");
-    // All were sent before waiting: one round trip for the batch.
-    assertThat(pending).hasSize(5);
+    // Nothing after the refused one was sent.
+    assertThat(pending).hasSize(3);
   }
 
   @Test
-  void aMissingConfirmTimesOutOnceForTheBatch() {
+  void aMissingConfirmTimesOutAndEndsThePrefix() {
     broker(Set.of(), Set.of("e2", "e4"), Set.of());
     var publisher = new StreamBridgeOutboxPublisher(bridge, Duration.ofMillis(200));
 
