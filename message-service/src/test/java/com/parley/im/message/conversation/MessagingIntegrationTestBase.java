@@ -29,6 +29,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.context.annotation.Import;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -41,7 +42,8 @@ import tools.jackson.databind.json.JsonMapper;
  * RabbitMQ from {@link TestInfrastructure}, tokens from {@link TestTokens}, a fast outbox relay.
  * Pushes go through the real routed delivery: a test registers a presence route of its user to a
  * fake gateway instance ({@link #online}) and reads that instance's queue on the {@code
- * gateway-deliveries} exchange ({@link FakeGateway}).
+ * gateway-deliveries} exchange ({@link FakeGateway}). The outbox publishes through the real broker
+ * with a switch to make it fail, and a recording relay listener ({@link TestOutbox}).
  */
 @SpringBootTest(
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -53,6 +55,7 @@ import tools.jackson.databind.json.JsonMapper;
       "spring.cloud.stream.bindings.rememberFriendship-in-0.consumer.back-off-initial-interval=50"
     })
 @AutoConfigureWebTestClient(timeout = "30s")
+@Import(TestOutbox.class)
 public abstract class MessagingIntegrationTestBase {
 
   protected static final Duration WAIT = Duration.ofSeconds(15);

@@ -1,0 +1,126 @@
+package com.parley.im.message.relay;
+
+import com.parley.im.defaults.ApiException;
+import com.parley.im.events.ClientFrameReceived;
+import com.parley.im.message.position.Positions;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+import reactor.core.publisher.Mono;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * What the frames of {@code client-frames} mean (ADR 0006 §5): {@code recv} and {@code read} move
+ * positions ({@link Positions}), {@code typing} and {@code signal} are relayed ({@link Relays}).
+ *
+ * <p>Promises: a malformed frame, an unknown type, or a frame about a conversation the user is not
+ * an active member of is logged and dropped, never retried; replaying a frame changes no position
+ * (positions only move forward). Errors of the database or the broker propagate, so the binder
+ * retries the event ({@code max-attempts}) and then dead-letters it.
+ */
+@Service
+class ClientFrames {
+
+  private static final Logger log = LoggerFactory.getLogger(ClientFrames.class);
+
+  private final Positions positions;
+  private final Relays relays;
+  private final JsonMapper json;
+
+  ClientFrames(Positions positions, Relays relays, JsonMapper json) {
+    this.positions = positions;
+    this.relays = relays;
+    this.json = json;
+  }
+
+  Mono<Void> handle(ClientFrameReceived event) {
+    Mono<Void> work;
+    try {
+      work = dispatch(event, parse(event));
+    } catch (JacksonException | IllegalArgumentException e) {
+      log.warn(
+          "Dropping client frame {} of user {}: {}",
+          event.eventId(),
+          event.userId(),
+          e.getMessage());
+      return Mono.empty();
+    }
+    return work.onErrorResume(
+        ApiException.class,
+        e -> {
+          log.debug(
+              "Client frame {} of user {} refused: {}", event.eventId(), event.userId(), e.code());
+          return Mono.empty();
+        });
+  }
+
+  private record Frame(String type, String id, JsonNode node) {}
+
+  private Frame parse(ClientFrameReceived event) {
+    if (event.userId() == null || event.deviceId() == null || event.frame() == null) {
+      throw new IllegalArgumentException("no user, device or frame");
+    }
+    JsonNode node = json.readTree(event.frame());
+    if (node == null || !node.isObject()) {
+      throw new IllegalArgumentException("the frame is not a JSON object");
+    }
+    String type = text(node, "type");
+    JsonNode id = node.get("id");
+    return new Frame(type, id != null && id.isString() ? id.asString() : null, node);
+  }
+
+  private Mono<Void> dispatch(ClientFrameReceived event, Frame frame) {
+    JsonNode node = frame.node();
+    return switch (frame.type()) {
+      case "recv" ->
+          positions
+              .delivered(text(node, "conversationId"), event.userId(), event.deviceId(), seq(node))
+              .then();
+      case "read" ->
+          positions
+              .read(text(node, "conversationId"), event.userId(), event.deviceId(), seq(node))
+              .then();
+      case "typing" -> relays.typing(text(node, "conversationId"), event.userId());
+      case "signal" -> signal(event, frame);
+      default -> {
+        log.warn("Dropping client frame {} of unknown type {}", event.eventId(), frame.type());
+        yield Mono.empty();
+      }
+    };
+  }
+
+  @SuppressWarnings("unchecked")
+  private Mono<Void> signal(ClientFrameReceived event, Frame frame) {
+    JsonNode node = frame.node();
+    JsonNode payload = node.get("payload");
+    if (payload == null || !payload.isObject()) {
+      throw new IllegalArgumentException("signal without an object payload");
+    }
+    return relays.signal(
+        event.userId(),
+        event.deviceId(),
+        frame.id(),
+        text(node, "toUserId"),
+        text(node, "callId"),
+        json.treeToValue(payload, Map.class));
+  }
+
+  private static String text(JsonNode node, String field) {
+    JsonNode value = node.get(field);
+    if (value == null || !value.isString() || value.asString().isEmpty()) {
+      throw new IllegalArgumentException("missing string field " + field);
+    }
+    return value.asString();
+  }
+
+  private static long seq(JsonNode node) {
+    JsonNode value = node.get("seq");
+    if (value == null || !value.isIntegralNumber() || value.asLong() < 0) {
+      throw new IllegalArgumentException("missing or negative seq");
+    }
+    return value.asLong();
+  }
+}
