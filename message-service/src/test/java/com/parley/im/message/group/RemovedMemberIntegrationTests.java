@@ -42,6 +42,58 @@ class RemovedMemberIntegrationTests extends GroupTestBase {
         "not_member");
   }
 
+  @Test
+  void aRemovedMemberNeitherSendsNorReadsNorReceivesNewMessages() {
+    User alice = user();
+    User bob = user();
+    User carol = user();
+    befriend(alice, bob);
+    befriend(alice, carol);
+    String id = (String) createGroup(alice, "G", bob, carol).get("id");
+    FakeGateway gw = gateway();
+    online(bob, "phone", gw);
+    online(carol, "phone", gw);
+    call(HttpMethod.DELETE, alice, null, "/api/groups/{id}/members/{u}", id, carol.id())
+        .expectStatus()
+        .isNoContent();
+
+    expectProblem(
+        call(HttpMethod.POST, carol, text("from carol"), "/api/conversations/{id}/messages", id),
+        404,
+        "not_member");
+    expectProblem(
+        call(HttpMethod.GET, carol, null, "/api/conversations/{id}/messages", id),
+        404,
+        "not_member");
+    Map<String, Object> sent =
+        json(
+            call(HttpMethod.POST, alice, text("after"), "/api/conversations/{id}/messages", id),
+            201);
+    assertThat(sent).containsEntry("seq", 3);
+
+    // Bob's and carol's frames leave in one batch for the one gateway: once bob has it, carol
+    // would have it too.
+    awaitTrue(
+        () ->
+            gw.frames(bob.id(), "phone").stream()
+                .anyMatch(
+                    f ->
+                        "message".equals(f.get("type"))
+                            && Integer.valueOf(3).equals(f.get("seq"))));
+    assertThat(gw.frames(carol.id(), "phone"))
+        .noneMatch(f -> "message".equals(f.get("type")) && ((Integer) f.get("seq")) >= 2);
+  }
+
+  private static Map<String, Object> text(String text) {
+    return Map.of(
+        "clientMsgId",
+        java.util.UUID.randomUUID().toString(),
+        "kind",
+        "text",
+        "body",
+        Map.of("text", text));
+  }
+
   private static void notMember(Throwable e) {
     assertThat(e).isInstanceOf(ApiException.class);
     assertThat(((ApiException) e).code()).isEqualTo("not_member");
