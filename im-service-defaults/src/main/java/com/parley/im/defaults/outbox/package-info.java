@@ -11,9 +11,10 @@
  *       ({@code R__im_outbox.sql}, idempotent DDL), so it never collides with the service's own
  *       version numbers and can be added to a service that already has a schema. Flyway runs it
  *       after the versioned migrations, and again whenever the file changes.
- *   <li>Enable publisher confirms: {@code spring.rabbitmq.publisher-confirm-type: correlated} and
- *       {@code spring.cloud.stream.rabbit.default.producer.use-confirm-header: true} (the relay
- *       waits on each message's {@code CorrelationData} future).
+ *   <li>Enable publisher confirms: {@code spring.rabbitmq.publisher-confirm-type: correlated} (the
+ *       default {@link com.parley.im.defaults.outbox.RabbitOutboxPublisher} waits on each message's
+ *       {@code CorrelationData} future) and, for the StreamBridge publisher, {@code
+ *       spring.cloud.stream.rabbit.default.producer.use-confirm-header: true}.
  *   <li>Call {@link com.parley.im.defaults.outbox.Outbox#append} inside the transaction of the
  *       change (for example under a {@code TransactionalOperator}).
  * </ol>
