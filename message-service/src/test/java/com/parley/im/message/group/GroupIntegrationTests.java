@@ -22,6 +22,7 @@ class GroupIntegrationTests extends GroupTestBase {
     FakeGateway gw = gateway();
     online(bob, "phone", gw);
     online(carol, "phone", gw);
+    online(dave, "phone", gw);
 
     Map<String, Object> group = createGroup(alice, "  Trip  ", bob, carol);
     String id = (String) group.get("id");
@@ -52,6 +53,10 @@ class GroupIntegrationTests extends GroupTestBase {
             200);
     assertThat(group).containsEntry("memberCount", 4);
     assertThat(roleOf(group, dave)).isEqualTo("member");
+    // The system message that adds dave is pushed to dave too (the member cache was evicted first).
+    Map<String, Object> added = gw.await(dave.id(), "phone", "message");
+    assertThat(added).containsEntry("seq", 3).containsEntry("kind", "system");
+    assertThat((Map<String, Object>) added.get("body")).containsEntry("event", "members_added");
 
     group =
         json(call(HttpMethod.PATCH, bob, Map.of("name", "Trip 2"), "/api/groups/{id}", id), 200);
