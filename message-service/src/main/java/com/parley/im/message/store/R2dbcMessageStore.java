@@ -276,25 +276,45 @@ public class R2dbcMessageStore implements MessageStore {
         .then();
   }
 
+  /**
+   * One {@code MessageStored} per message, in list order (seq order per conversation: the relay
+   * publishes and fans out in outbox id order). All but the last are written by one multi-row
+   * insert into the outbox table, in order; the last goes through {@link Outbox#append}, which
+   * wakes the relay after the commit.
+   */
   private Mono<Void> appendEvents(List<StoredMessage> stored) {
-    // In seq order per conversation: the relay publishes (and fans out) in outbox id order.
-    return Flux.fromIterable(stored)
-        .concatMap(
-            m ->
-                outbox.append(
-                    Destinations.MESSAGE_STORED,
-                    new MessageStored(
-                        ids.eventId(),
-                        m.createdAt(),
-                        m.messageId(),
-                        m.conversationId(),
-                        m.seq(),
-                        m.senderId(),
-                        m.senderDeviceId(),
-                        m.clientMsgId(),
-                        m.kind(),
-                        m.createdAt())))
-        .then();
+    List<MessageStored> events = stored.stream().map(this::event).toList();
+    MessageStored last = events.get(events.size() - 1);
+    List<MessageStored> rest = events.subList(0, events.size() - 1);
+    Mono<Void> bulk =
+        rest.isEmpty()
+            ? Mono.empty()
+            : db.sql(
+                    "insert into outbox_event (event_id, destination, event_type, payload)"
+                        + " select e, :destination, :type, p"
+                        + " from unnest(:ids::text[], :payloads::text[]) with ordinality as t(e, p, n)"
+                        + " order by n")
+                .bind("destination", Destinations.MESSAGE_STORED)
+                .bind("type", MessageStored.class.getSimpleName())
+                .bind("ids", rest.stream().map(MessageStored::eventId).toArray(String[]::new))
+                .bind(
+                    "payloads", rest.stream().map(json::writeValueAsString).toArray(String[]::new))
+                .then();
+    return bulk.then(outbox.append(Destinations.MESSAGE_STORED, last));
+  }
+
+  private MessageStored event(StoredMessage m) {
+    return new MessageStored(
+        ids.eventId(),
+        m.createdAt(),
+        m.messageId(),
+        m.conversationId(),
+        m.seq(),
+        m.senderId(),
+        m.senderDeviceId(),
+        m.clientMsgId(),
+        m.kind(),
+        m.createdAt());
   }
 
   /** The messages already stored under these idempotency keys (resends), by key. */

@@ -99,4 +99,49 @@ class MessageStoreIntegrationTests extends MessagingIntegrationTestBase {
     assertThat(store.bySeq(group, stored.seq()).block(WAIT).body())
         .isEqualTo(Map.of("text", "attack at dawn"));
   }
+
+  @Test
+  void aBatchGetsConsecutiveSeqsPerConversationAndItsEventsInSeqOrder() {
+    User a = user();
+    String one = group(a);
+    String two = group(a);
+    TransactionalOperator tx = TransactionalOperator.create(transactions);
+    List<NewMessage> batch = new java.util.ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      batch.add(
+          new NewMessage(
+              store.newMessageId(),
+              i % 2 == 0 ? one : two,
+              a.id(),
+              "phone",
+              "batch-" + i,
+              "text",
+              Map.of("text", "n" + i)));
+    }
+    List<StoredMessage> stored =
+        tx.transactional(store.lockConversations(List.of(one, two)).then(store.append(batch)))
+            .block(WAIT);
+
+    assertThat(stored.stream().map(StoredMessage::seq)).containsExactly(1L, 1L, 2L, 2L, 3L, 3L);
+    List<String> events =
+        db.sql(
+                "select payload from outbox_event where destination = 'message-stored'"
+                    + " and payload like :c order by id")
+            .bind("c", "%" + one + "%")
+            .map(row -> row.get("payload", String.class))
+            .all()
+            .collectList()
+            .block(WAIT);
+    assertThat(events).hasSize(3);
+    for (int i = 0; i < 3; i++) {
+      assertThat(events.get(i)).contains("\"seq\":" + (i + 1));
+    }
+    assertThat(
+            store
+                .page(two, 1, 0L, null, 10)
+                .map(m -> m.body().get("text"))
+                .collectList()
+                .block(WAIT))
+        .containsExactly("n1", "n3", "n5");
+  }
 }
