@@ -188,6 +188,33 @@ class PositionIntegrationTests extends MessagingIntegrationTestBase {
   }
 
   @Test
+  void bigGroupsGetReadReceiptsButNoDeliveredReceipts() {
+    User a = user();
+    User b = user();
+    User[] members = new User[22];
+    members[0] = a;
+    members[1] = b;
+    for (int i = 2; i < members.length; i++) {
+      members[i] = user();
+    }
+    String group = group(members);
+    lastSeq(group, 3);
+    FakeGateway gateway = gateway();
+    online(a, "a1", gateway);
+
+    handleClientFrame.accept(frame(gateway, b, "b1", positional("recv", group, 3)));
+    handleClientFrame.accept(frame(gateway, b, "b1", positional("read", group, 3)));
+
+    // Pushes leave in call order: once the read receipt is there, a delivered one would be too.
+    awaitTrue(() -> !receipts(gateway, a, "a1").isEmpty());
+    assertThat(delivered(group, b, "b1")).isEqualTo(3);
+    assertThat(receipts(gateway, a, "a1"))
+        .singleElement()
+        .satisfies(
+            r -> assertThat(r).containsEntry("readSeq", 3).doesNotContainKey("deliveredSeq"));
+  }
+
+  @Test
   void readByANonMemberIs404AndABadSeqIs400() {
     User a = user();
     User b = user();
