@@ -1,18 +1,35 @@
 package com.parley.im.message;
 
-import com.parley.im.testsupport.ServiceBaselineTests;
-import com.parley.im.testsupport.TestInfrastructure;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
+import com.parley.im.message.conversation.MessagingIntegrationTestBase;
+import com.parley.im.testsupport.ServiceBaseline;
+import org.springframework.http.HttpHeaders;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.test.web.reactive.server.WebTestClient;
 
-class MessageServiceApplicationTests extends ServiceBaselineTests {
+/**
+ * The service starts, migrates, reports health and obeys the architecture rules (in the shared
+ * context of the messaging tests; its API needs a token, so the baseline signs in).
+ */
+class MessageServiceApplicationTests extends MessagingIntegrationTestBase
+    implements ServiceBaseline {
 
-  @DynamicPropertySource
-  static void infrastructure(DynamicPropertyRegistry registry) {
-    TestInfrastructure.get().registerAll(registry, "message");
+  @Override
+  public String service() {
+    return "message";
   }
 
-  MessageServiceApplicationTests() {
-    super("message");
+  @Override
+  public WebTestClient http() {
+    return http;
+  }
+
+  @Override
+  public DatabaseClient db() {
+    return db;
+  }
+
+  @Override
+  public void signIn(HttpHeaders headers) {
+    headers.setBearerAuth(user().token());
   }
 }
