@@ -8,6 +8,8 @@ import com.parley.im.message.store.R2dbcMessageStore.IdempotencyKey;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -19,11 +21,12 @@ import reactor.core.publisher.Mono;
  *
  * <p>The checks, in order: the kind and body ({@link MessageValidator}, with the sensitive-word
  * filter); the sender's rate ({@link SendRateLimiter}, one Redis call for the list); then,
- * concurrently for all sends of the list, {@link ConversationAccess#requireCanSend} and, for media
- * kinds, {@link MediaCatalog#requireUpload}. A send whose access check fails but that was stored
- * before (a late resend after an unfriending) is answered with the first message, as PROTOCOL.md
- * promises for every resend. The accepted sends enter the batcher together and in list order, so a
- * device's sends keep their order whatever the checks' timing.
+ * concurrently for all sends of the list, {@link ConversationAccess#requireCanSend} (once per
+ * conversation and sender of the list) and, for media kinds, {@link MediaCatalog#requireUpload}. A
+ * send whose access check fails but that was stored before (a late resend after an unfriending) is
+ * answered with the first message, as PROTOCOL.md promises for every resend. The accepted sends
+ * enter the batcher together and in list order, so a device's sends keep their order whatever the
+ * checks' timing.
  */
 @Service
 public class SendService {
@@ -67,6 +70,8 @@ public class SendService {
         outcomes[i] = SendOutcome.refused(e);
       }
     }
+    // One access check per (conversation, sender) of the list: a device's pipelined sends share it.
+    Map<List<String>, Mono<Void>> accessChecks = new ConcurrentHashMap<>();
     return rateLimiter
         .take(validIndexes.stream().map(i -> sends.get(i).userId()).toList())
         .flatMapMany(
@@ -83,7 +88,7 @@ public class SendService {
                                     null,
                                     SendOutcome.rateLimited(SendErrors.rateLimited(), wait)));
                           }
-                          return check(i, sends.get(i), valid.get(j));
+                          return check(i, sends.get(i), valid.get(j), accessChecks);
                         },
                         CHECK_CONCURRENCY))
         .collectList()
@@ -107,8 +112,15 @@ public class SendService {
             });
   }
 
-  private Mono<Checked> check(int index, SendCommand send, MessageValidator.Valid valid) {
-    Mono<Void> checks = access.requireCanSend(send.conversationId(), send.userId());
+  private Mono<Checked> check(
+      int index,
+      SendCommand send,
+      MessageValidator.Valid valid,
+      Map<List<String>, Mono<Void>> accessChecks) {
+    Mono<Void> checks =
+        accessChecks.computeIfAbsent(
+            List.of(send.conversationId(), send.userId()),
+            key -> access.requireCanSend(send.conversationId(), send.userId()).cache());
     if (valid.mediaId() != null) {
       checks = checks.then(media.requireUpload(valid.mediaId(), send.userId()));
     }
