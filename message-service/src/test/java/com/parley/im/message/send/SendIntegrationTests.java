@@ -3,6 +3,9 @@ package com.parley.im.message.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.parley.im.message.conversation.MessagingIntegrationTestBase;
+import com.parley.im.message.store.NewMessage;
+import com.parley.im.message.store.R2dbcMessageStore;
+import com.parley.im.message.store.StoredMessage;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -12,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -24,7 +28,10 @@ import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.transaction.ReactiveTransactionManager;
+import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /**
  * Sending through the real batcher, database and Redis: idempotency under concurrent resends,
@@ -35,6 +42,8 @@ class SendIntegrationTests extends MessagingIntegrationTestBase {
 
   @Autowired SendService sending;
   @Autowired ReactiveStringRedisTemplate redis;
+  @Autowired R2dbcMessageStore store;
+  @Autowired ReactiveTransactionManager transactions;
 
   @Value("${im.redis.key-prefix}")
   String redisPrefix;
@@ -377,6 +386,53 @@ class SendIntegrationTests extends MessagingIntegrationTestBase {
     assertThat(outcomes.stream().filter(o -> !o.ok()))
         .isNotEmpty()
         .allMatch(o -> o.error().code().equals("rate_limited") && o.retryAfterMs() > 0);
+  }
+
+  @Test
+  void aResendRacingIntoAnotherConversationIsAnsweredFromTheRowAfterARetry() {
+    User a = user();
+    User b = user();
+    User c = user();
+    String withB = befriend(a, b);
+    String withC = befriend(a, c);
+    // Another writer (as another replica would) stores (a, "race-1") into withB and holds its
+    // transaction open, so the batch's lookup does not see the row and its insert waits on the
+    // unique index until that commit, then fails.
+    CompletableFuture<Void> gate = new CompletableFuture<>();
+    TransactionalOperator tx = TransactionalOperator.create(transactions);
+    var first =
+        tx.transactional(
+                store
+                    .append(
+                        List.of(
+                            new NewMessage(
+                                store.newMessageId(),
+                                withB,
+                                a.id(),
+                                "laptop",
+                                "race-1",
+                                "text",
+                                text("first"))))
+                    .flatMap(stored -> Mono.fromFuture(gate).thenReturn(stored.get(0))))
+            .toFuture();
+    var resend = sending.send(List.of(command(a, "phone", "race-1", withC, "second"))).toFuture();
+    // The batch's insert waits for the other transaction (it can only wait on that row).
+    awaitTrue(
+        () ->
+            count(
+                    "select count(*) from pg_stat_activity where wait_event_type = 'Lock'"
+                        + " and query like 'insert into message %'")
+                > 0);
+    gate.complete(null);
+
+    StoredMessage stored = first.join();
+    SendOutcome outcome = resend.join().get(0);
+    assertThat(outcome.ok()).isTrue();
+    assertThat(outcome.created()).isFalse();
+    assertThat(outcome.message().messageId()).isEqualTo(stored.messageId());
+    assertThat(outcome.message().conversationId()).isEqualTo(withB);
+    assertThat(rows(withC)).isZero();
+    assertThat(count("select last_seq from conversation where id = '" + withC + "'")).isZero();
   }
 
   protected void expectProblem(WebTestClient.ResponseSpec response, int status, String code) {
