@@ -1,6 +1,7 @@
 package com.parley.im.message.inbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.parley.im.message.group.GroupTestBase;
 import com.parley.im.message.store.NewMessage;
@@ -9,6 +10,7 @@ import java.math.BigInteger;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -255,11 +257,16 @@ class ConversationListIntegrationTests extends GroupTestBase {
             .one()
             .block(WAIT);
     String[] token = new String[1];
-    awaitTrue(
-        () -> {
-          token[0] = (String) list(user, null).get("syncToken");
-          return BigInteger.valueOf(SyncToken.decode(token[0]).xmin()).compareTo(newest) > 0;
-        });
+    // The xmin is cluster-wide: a long transaction of any other database on this server holds it
+    // back, hence the generous wait.
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () -> {
+              token[0] = (String) list(user, null).get("syncToken");
+              return BigInteger.valueOf(SyncToken.decode(token[0]).xmin()).compareTo(newest) > 0;
+            });
     return token[0];
   }
 }
