@@ -3,8 +3,11 @@ package com.parley.im.message.group;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.parley.im.message.store.StoredMessage;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpMethod;
 
@@ -245,11 +248,11 @@ class GroupIntegrationTests extends GroupTestBase {
   }
 
   @Test
-  void aGroupHoldsFiveHundredMembersByDefault() {
+  void aGroupHoldsFiveHundredMembersByDefaultAndTwoAddsRacingForTheLastSeatsGetOneEach() {
     User alice = user();
-    List<String> friends = new java.util.ArrayList<>();
-    for (int i = 0; i < 500; i++) {
-      friends.add(java.util.UUID.randomUUID().toString());
+    List<String> friends = new ArrayList<>();
+    for (int i = 0; i < 502; i++) {
+      friends.add(UUID.randomUUID().toString());
     }
     db.sql(
             "insert into friendship (user_low, user_high, friends, changed_at)"
@@ -261,8 +264,13 @@ class GroupIntegrationTests extends GroupTestBase {
         .then()
         .block(WAIT);
 
+    // The owner counts: 500 friends make 501 members.
     expectProblem(
-        call(HttpMethod.POST, alice, Map.of("name", "Big", "memberIds", friends), "/api/groups"),
+        call(
+            HttpMethod.POST,
+            alice,
+            Map.of("name", "Big", "memberIds", friends.subList(0, 500)),
+            "/api/groups"),
         409,
         "group_full");
     Map<String, Object> group =
@@ -270,22 +278,40 @@ class GroupIntegrationTests extends GroupTestBase {
             call(
                 HttpMethod.POST,
                 alice,
-                Map.of("name", "Big", "memberIds", friends.subList(0, 499)),
+                Map.of("name", "Big", "memberIds", friends.subList(0, 497)),
                 "/api/groups"),
             201);
-    assertThat(group).containsEntry("memberCount", 500);
+    assertThat(group).containsEntry("memberCount", 498);
     String id = (String) group.get("id");
-    expectProblem(
-        call(HttpMethod.POST, alice, Map.of("userIds", friends.subList(499, 500)), membersUri(id)),
-        409,
-        "group_full");
+
+    // Two adds of two each race for the last two seats: the group's row lock lets one in.
+    CompletableFuture<Integer> first =
+        CompletableFuture.supplyAsync(() -> addStatus(alice, id, friends.subList(497, 499)));
+    CompletableFuture<Integer> second =
+        CompletableFuture.supplyAsync(() -> addStatus(alice, id, friends.subList(499, 501)));
+    assertThat(List.of(first.join(), second.join())).containsExactlyInAnyOrder(200, 409);
     assertThat(count("select member_count from conversation where id = '" + id + "'"))
         .isEqualTo(500);
-    assertThat(messagesOf(id)).hasSize(1);
+    expectProblem(
+        call(HttpMethod.POST, alice, Map.of("userIds", friends.subList(501, 502)), membersUri(id)),
+        409,
+        "group_full");
+    assertThat(messagesOf(id)).extracting(StoredMessage::seq).containsExactly(1L, 2L);
+  }
+
+  private int addStatus(User as, String id, List<String> userIds) {
+    var result =
+        call(HttpMethod.POST, as, Map.of("userIds", userIds), membersUri(id))
+            .expectBody(String.class)
+            .returnResult();
+    if (result.getStatus().value() == 409) {
+      assertThat(result.getResponseBody()).contains("group_full");
+    }
+    return result.getStatus().value();
   }
 
   private Map<String, Object> awaitFrame(FakeGateway gw, User user, String change) {
-    List<Map<String, Object>> found = new java.util.ArrayList<>();
+    List<Map<String, Object>> found = new ArrayList<>();
     awaitTrue(
         () -> {
           found.clear();
