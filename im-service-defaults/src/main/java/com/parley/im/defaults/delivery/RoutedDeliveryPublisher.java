@@ -3,6 +3,8 @@ package com.parley.im.defaults.delivery;
 import com.parley.im.events.DeliveryBatch;
 import com.parley.im.events.DeliveryBatch.Delivery;
 import com.parley.im.events.Destinations;
+import com.rabbitmq.client.Channel;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -12,13 +14,16 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.springframework.amqp.AmqpIOException;
 import org.springframework.amqp.core.DirectExchange;
-import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageDeliveryMode;
 import org.springframework.amqp.core.MessageProperties;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
-import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.amqp.rabbit.support.DefaultMessagePropertiesConverter;
+import org.springframework.amqp.rabbit.support.MessagePropertiesConverter;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import reactor.core.publisher.Flux;
@@ -38,12 +43,13 @@ import tools.jackson.databind.json.JsonMapper;
  * user's devices but {@code exceptDeviceId} skips the instances that hold only that device, and the
  * gateway that also holds another device of the user skips the excepted one itself.
  *
- * <p>Order: every publish runs on one thread of this publisher, and the batches of one call each
- * carry their frames in call order; so one device's frames keep their order from call to socket
- * when the caller issues its calls one after the other (each after the previous one completed).
- * Calls made concurrently are not ordered among themselves. Cannot promise delivery: no confirms,
- * non-persistent messages, and a route read just before its socket closed sends a frame that the
- * gateway drops (clients catch up by seq).
+ * <p>Order: every publish runs on one thread of this publisher, on one AMQP channel of its own (the
+ * broker keeps order per channel only), and the batches of one call each carry their frames in call
+ * order; so one device's frames keep their order from call to socket when the caller issues its
+ * calls one after the other (each after the previous one completed). Calls made concurrently are
+ * not ordered among themselves. Cannot promise delivery: no confirms, non-persistent messages, and
+ * a route read just before its socket closed sends a frame that the gateway drops (clients catch up
+ * by seq).
  *
  * <p>Non-blocking for the caller: the Redis reads are reactive; the AMQP publish (which blocks on
  * the channel) runs on the publisher's own thread.
@@ -56,7 +62,9 @@ public class RoutedDeliveryPublisher implements DeliveryPublisher, DisposableBea
   private static final Duration REDIS_TIMEOUT = Duration.ofSeconds(2);
 
   private final ReactiveStringRedisTemplate redis;
-  private final RabbitTemplate rabbit;
+  private final ConnectionFactory connectionFactory;
+  private final MessagePropertiesConverter propertiesConverter =
+      new DefaultMessagePropertiesConverter();
   private final RabbitAdmin admin;
   private final JsonMapper json;
   private final String routePrefix;
@@ -72,6 +80,7 @@ public class RoutedDeliveryPublisher implements DeliveryPublisher, DisposableBea
           });
   private final Scheduler publishing = Schedulers.fromExecutorService(executor);
   private volatile boolean exchangeDeclared;
+  private volatile Channel channel; // used by the publishing thread only
 
   /**
    * @param presenceKeyPrefix presence's Redis key prefix ({@code presence:} by default)
@@ -86,7 +95,7 @@ public class RoutedDeliveryPublisher implements DeliveryPublisher, DisposableBea
       String presenceKeyPrefix,
       String brokerPrefix) {
     this.redis = redis;
-    this.rabbit = new RabbitTemplate(connectionFactory);
+    this.connectionFactory = connectionFactory;
     this.admin = new RabbitAdmin(connectionFactory);
     this.json = json;
     this.routePrefix = presenceKeyPrefix + "route:";
@@ -175,13 +184,57 @@ public class RoutedDeliveryPublisher implements DeliveryPublisher, DisposableBea
     properties.setContentType(MessageProperties.CONTENT_TYPE_JSON);
     properties.setDeliveryMode(MessageDeliveryMode.NON_PERSISTENT);
     properties.setHeader(INSTANCE_ID_HEADER, batch.instanceId());
-    rabbit.send(
-        exchange, batch.instanceId(), new Message(json.writeValueAsBytes(batch), properties));
+    byte[] body = json.writeValueAsBytes(batch);
+    try {
+      channel()
+          .basicPublish(
+              exchange,
+              batch.instanceId(),
+              false,
+              propertiesConverter.fromMessageProperties(properties, "UTF-8"),
+              body);
+    } catch (IOException | RuntimeException e) {
+      closeChannel();
+      throw new AmqpIOException(
+          e instanceof IOException io ? io : new IOException(e.getMessage(), e));
+    }
+  }
+
+  /**
+   * The publishing thread's own channel. RabbitMQ keeps the order of messages only per channel, and
+   * a cached channel taken per publish (as RabbitTemplate does) can differ from one publish to the
+   * next when other threads use the cache, which let batches overtake each other.
+   */
+  private Channel channel() {
+    Channel current = channel;
+    if (current == null || !current.isOpen()) {
+      current = connectionFactory.createConnection().createChannel(false);
+      channel = current;
+    }
+    return current;
+  }
+
+  private void closeChannel() {
+    Channel current = channel;
+    channel = null;
+    if (current != null && current.isOpen()) {
+      try {
+        current.close();
+      } catch (IOException | TimeoutException | RuntimeException e) {
+        // Gone already.
+      }
+    }
   }
 
   @Override
   public void destroy() {
     publishing.dispose();
     executor.shutdown();
+    try {
+      executor.awaitTermination(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    closeChannel();
   }
 }
