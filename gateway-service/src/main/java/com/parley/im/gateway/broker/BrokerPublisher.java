@@ -15,10 +15,12 @@ import org.springframework.cloud.stream.function.StreamBridge;
  * Publishes events through {@link StreamBridge} on one thread of its own, so that event loops never
  * wait for the broker ({@link StreamBridge#send} can block on a connection or a channel).
  *
- * <p>Promises: events leave in the order they were submitted (one thread). Cannot promise delivery:
- * when the broker is unreachable an event is logged and lost, and beyond {@code maxPending} waiting
- * events new ones are dropped and counted. Callers choose it for events whose loss something else
- * repairs.
+ * <p>Promises: events are handed to StreamBridge in the order they were submitted (one thread).
+ * Cannot promise that the broker routes them in that order: the gateway's stream routing filter
+ * makes StreamBridge send asynchronously through a thread pool, and the broker keeps order per AMQP
+ * channel only. Nor delivery: when the broker is unreachable an event is logged and lost, and
+ * beyond {@code maxPending} waiting events new ones are dropped and counted. Callers choose it for
+ * events whose loss something else repairs.
  */
 public final class BrokerPublisher {
 

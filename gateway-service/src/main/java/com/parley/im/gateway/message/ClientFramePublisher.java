@@ -23,8 +23,9 @@ import tools.jackson.databind.json.JsonMapper;
  * Destinations#CLIENT_FRAMES}, persistent, without waiting for confirms, from one publishing thread
  * of its own (never an event loop).
  *
- * <p>Promises: the frames leave in the order they were handed over, so one socket's frames reach
- * the broker in the order the client sent them. Cannot promise delivery: when the broker is
+ * <p>Promises: the frames are handed to the broker in the order they were handed over (one thread).
+ * Cannot promise that the broker routes them in that order: it keeps order per AMQP channel only,
+ * and StreamBridge's publishes may take different cached channels. Nor delivery: when the broker is
  * unreachable a frame is lost, and beyond {@value #MAX_PENDING} waiting frames new ones are dropped
  * (counted as {@code im.gateway.client-frames{outcome=dropped}}). That is acceptable for these
  * frames: positions only move forward, so a lost {@code recv} or {@code read} is covered by the

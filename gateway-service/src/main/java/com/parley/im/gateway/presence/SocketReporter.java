@@ -26,12 +26,13 @@ import reactor.core.scheduler.Schedulers;
  * and {@code GatewayLeaseRenewed} every {@code im.gateway.presence.lease-renewal-interval} to
  * {@value Destinations#GATEWAY_LEASE_RENEWED}.
  *
- * <p>Promises: events leave in the order they were reported (one {@link BrokerPublisher} thread,
- * off the event loops, since {@link StreamBridge#send} blocks on the channel), so a socket's {@code
- * opened} always precedes its {@code closed}. Cannot promise: delivery. When the broker is
- * unreachable an event is logged and lost, and beyond {@value #MAX_PENDING} waiting events new ones
- * are dropped; the lease then lapses and presence drops this instance's routes, which is the safe
- * side.
+ * <p>Promises: events are handed to StreamBridge in the order they were reported (one {@link
+ * BrokerPublisher} thread, off the event loops, since {@link StreamBridge#send} can block). Cannot
+ * promise that the broker keeps that order (see {@link BrokerPublisher}; presence-service's
+ * tombstones cover a {@code closed} overtaking its {@code opened}), nor delivery. When the broker
+ * is unreachable an event is logged and lost, and beyond {@value #MAX_PENDING} waiting events new
+ * ones are dropped; the lease then lapses and presence drops this instance's routes, which is the
+ * safe side.
  */
 @Component
 public class SocketReporter implements SmartLifecycle, DisposableBean {
