@@ -23,5 +23,13 @@ public class GatewayBlockHoundIntegration implements BlockHoundIntegration {
     for (String method : new String[] {"incrementWriters", "decrementWriters", "doExclusive"}) {
       builder.allowBlockingCallsInside("io.lettuce.core.protocol.SharedLock", method);
     }
+    // Resilience4j records each call's outcome in its circuit breaker's sliding window under a
+    // ReentrantLock held for that update only; two event loops finishing calls through one breaker
+    // at once park for microseconds. Seen in RoutingTests; an error thrown there would leave the
+    // lock's queue in an unknown state, like Lettuce's above.
+    builder.allowBlockingCallsInside(
+        "io.github.resilience4j.core.metrics.FixedSizeSlidingWindowMetrics", "record");
+    builder.allowBlockingCallsInside(
+        "io.github.resilience4j.core.metrics.SlidingTimeWindowMetrics", "record");
   }
 }
