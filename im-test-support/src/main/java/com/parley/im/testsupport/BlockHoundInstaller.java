@@ -43,5 +43,12 @@ public class BlockHoundInstaller implements LauncherSessionListener {
               // test client resolves "localhost"); an error thrown there never reaches the request,
               // which then hangs until its timeout. Our own code uses a DRBG seeded at start-up.
               .allowBlockingCallsInside("java.security.SecureRandom", "nextBytes")
-              .allowBlockingCallsInside("java.security.SecureRandom", "generateSeed");
+              .allowBlockingCallsInside("java.security.SecureRandom", "generateSeed")
+              // Lettuce guards each command write with a ReentrantLock held for microseconds;
+              // two threads writing to the shared connection at once park briefly. An error thrown
+              // there leaves Lettuce's writer count broken and every later Redis command of the
+              // JVM hangs (seen in message-service's tests under load).
+              .allowBlockingCallsInside("io.lettuce.core.protocol.SharedLock", "incrementWriters")
+              .allowBlockingCallsInside(
+                  "io.lettuce.core.protocol.SharedLock", "lockWritersExclusive");
 }
