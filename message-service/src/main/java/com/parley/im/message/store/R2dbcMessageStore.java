@@ -162,9 +162,10 @@ public class R2dbcMessageStore implements MessageStore {
                         ? null
                         : keys.seal(message.messageId(), json.writeValueAsBytes(message.body())));
               }
-              return insert(stored, sealed)
-                  .then(moveSendersReadSeq(stored))
-                  .then(appendEvents(stored))
+              List<MessageStored> events = stored.stream().map(this::event).toList();
+              return write(stored, sealed, events.subList(0, events.size() - 1))
+                  // The last event through the Outbox, which wakes the relay after the commit.
+                  .then(outbox.append(Destinations.MESSAGE_STORED, events.get(events.size() - 1)))
                   .thenReturn(List.copyOf(stored));
             });
   }
@@ -211,12 +212,18 @@ public class R2dbcMessageStore implements MessageStore {
             });
   }
 
-  /** One multi-row insert for the whole batch. */
-  private Mono<Void> insert(List<StoredMessage> stored, List<MessageKeyRing.Sealed> sealed) {
+  /**
+   * One statement for the batch: the multi-row insert of the messages, the senders' read positions
+   * (sending moves {@code read_seq} to the message, never backwards: PROTOCOL.md's unread counts)
+   * and all but the last {@code MessageStored} event, in list order (seq order per conversation:
+   * the relay publishes and fans out in outbox id order).
+   */
+  private Mono<Void> write(
+      List<StoredMessage> stored, List<MessageKeyRing.Sealed> sealed, List<MessageStored> events) {
     StringBuilder sql =
         new StringBuilder(
-            "insert into message (conversation_id, seq, id, sender_id, sender_device_id,"
-                + " client_msg_id, kind, key_id, nonce, body, created_at) values ");
+            "with inserted as (insert into message (conversation_id, seq, id, sender_id,"
+                + " sender_device_id, client_msg_id, kind, key_id, nonce, body, created_at) values ");
     for (int i = 0; i < stored.size(); i++) {
       if (i > 0) {
         sql.append(", ");
@@ -227,6 +234,20 @@ public class R2dbcMessageStore implements MessageStore {
                   + " :a%1$d)",
               i));
     }
+    sql.append(
+        " returning 1), read as (update member m set read_seq = v.s,"
+            + " change_xid = pg_current_xact_id()"
+            + " from unnest(:rc::text[], :ru::text[], :rs::bigint[]) as v(c, u, s)"
+            + " where m.conversation_id = v.c and m.user_id = v.u and m.read_seq < v.s"
+            + " returning 1)");
+    if (!events.isEmpty()) {
+      sql.append(
+          ", events as (insert into outbox_event (event_id, destination, event_type, payload)"
+              + " select e, :destination, :type, p"
+              + " from unnest(:ei::text[], :ep::text[]) with ordinality as t(e, p, n) order by n"
+              + " returning 1)");
+    }
+    sql.append(" select count(*) from inserted");
     GenericExecuteSpec spec = db.sql(sql.toString());
     for (int i = 0; i < stored.size(); i++) {
       StoredMessage m = stored.get(i);
@@ -252,55 +273,27 @@ public class R2dbcMessageStore implements MessageStore {
                 .bind("b" + i, ByteBuffer.wrap(s.ciphertext()));
       }
     }
-    return spec.then();
+    Map<List<String>, Long> highest = new LinkedHashMap<>();
+    for (StoredMessage m : stored) {
+      highest.merge(List.of(m.conversationId(), m.senderId()), m.seq(), Math::max);
+    }
+    spec =
+        spec.bind("rc", highest.keySet().stream().map(k -> k.get(0)).toArray(String[]::new))
+            .bind("ru", highest.keySet().stream().map(k -> k.get(1)).toArray(String[]::new))
+            .bind("rs", highest.values().toArray(Long[]::new));
+    if (!events.isEmpty()) {
+      spec =
+          spec.bind("destination", Destinations.MESSAGE_STORED)
+              .bind("type", MessageStored.class.getSimpleName())
+              .bind("ei", events.stream().map(MessageStored::eventId).toArray(String[]::new))
+              .bind("ep", events.stream().map(json::writeValueAsString).toArray(String[]::new));
+    }
+    return spec.map(row -> row.get(0, Long.class)).one().then();
   }
 
   private static GenericExecuteSpec bindNullable(
       GenericExecuteSpec spec, String name, Object value, Class<?> type) {
     return value == null ? spec.bindNull(name, type) : spec.bind(name, value);
-  }
-
-  /** Sending moves the sender's read position to the message (PROTOCOL.md, unread counts). */
-  private Mono<Void> moveSendersReadSeq(List<StoredMessage> stored) {
-    Map<List<String>, Long> highest = new LinkedHashMap<>();
-    for (StoredMessage m : stored) {
-      highest.merge(List.of(m.conversationId(), m.senderId()), m.seq(), Math::max);
-    }
-    return db.sql(
-            "update member m set read_seq = v.s, change_xid = pg_current_xact_id()"
-                + " from unnest(:cs::text[], :us::text[], :ss::bigint[]) as v(c, u, s)"
-                + " where m.conversation_id = v.c and m.user_id = v.u and m.read_seq < v.s")
-        .bind("cs", highest.keySet().stream().map(k -> k.get(0)).toArray(String[]::new))
-        .bind("us", highest.keySet().stream().map(k -> k.get(1)).toArray(String[]::new))
-        .bind("ss", highest.values().toArray(Long[]::new))
-        .then();
-  }
-
-  /**
-   * One {@code MessageStored} per message, in list order (seq order per conversation: the relay
-   * publishes and fans out in outbox id order). All but the last are written by one multi-row
-   * insert into the outbox table, in order; the last goes through {@link Outbox#append}, which
-   * wakes the relay after the commit.
-   */
-  private Mono<Void> appendEvents(List<StoredMessage> stored) {
-    List<MessageStored> events = stored.stream().map(this::event).toList();
-    MessageStored last = events.get(events.size() - 1);
-    List<MessageStored> rest = events.subList(0, events.size() - 1);
-    Mono<Void> bulk =
-        rest.isEmpty()
-            ? Mono.empty()
-            : db.sql(
-                    "insert into outbox_event (event_id, destination, event_type, payload)"
-                        + " select e, :destination, :type, p"
-                        + " from unnest(:ids::text[], :payloads::text[]) with ordinality as t(e, p, n)"
-                        + " order by n")
-                .bind("destination", Destinations.MESSAGE_STORED)
-                .bind("type", MessageStored.class.getSimpleName())
-                .bind("ids", rest.stream().map(MessageStored::eventId).toArray(String[]::new))
-                .bind(
-                    "payloads", rest.stream().map(json::writeValueAsString).toArray(String[]::new))
-                .then();
-    return bulk.then(outbox.append(Destinations.MESSAGE_STORED, last));
   }
 
   private MessageStored event(StoredMessage m) {

@@ -417,13 +417,16 @@ class SendIntegrationTests extends MessagingIntegrationTestBase {
             .toFuture();
     var resend = sending.send(List.of(command(a, "phone", "race-1", withC, "second"))).toFuture();
     // The batch's insert waits for the other transaction (it can only wait on that row).
-    awaitTrue(
-        () ->
-            count(
-                    "select count(*) from pg_stat_activity where wait_event_type = 'Lock'"
-                        + " and query like 'insert into message %'")
-                > 0);
-    gate.complete(null);
+    try {
+      awaitTrue(
+          () ->
+              count(
+                      "select count(*) from pg_stat_activity where wait_event_type = 'Lock'"
+                          + " and query like '%insert into message (%'")
+                  > 0);
+    } finally {
+      gate.complete(null);
+    }
 
     StoredMessage stored = first.join();
     SendOutcome outcome = resend.join().get(0);
