@@ -50,5 +50,10 @@ public class BlockHoundInstaller implements LauncherSessionListener {
               // JVM hangs (seen in message-service's tests under load).
               .allowBlockingCallsInside("io.lettuce.core.protocol.SharedLock", "incrementWriters")
               .allowBlockingCallsInside(
-                  "io.lettuce.core.protocol.SharedLock", "lockWritersExclusive");
+                  "io.lettuce.core.protocol.SharedLock", "lockWritersExclusive")
+              // Spring Data Redis hands out its one shared connection under a lock; threads that
+              // ask at the same moment park briefly (connecting happens once, at start-up).
+              .allowBlockingCallsInside(
+                  "org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory",
+                  "doInLock");
 }
