@@ -10,6 +10,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -31,6 +33,7 @@ import reactor.core.publisher.Mono;
 @Service
 public class SendService {
 
+  private static final Logger log = LoggerFactory.getLogger(SendService.class);
   private static final int CHECK_CONCURRENCY = 32;
 
   private final MessageValidator validator;
@@ -139,6 +142,14 @@ public class SendService {
                                 : new Checked(
                                     index,
                                     null,
-                                    SendOutcome.stored(found.values().iterator().next(), false))));
+                                    SendOutcome.stored(found.values().iterator().next(), false))))
+        .onErrorResume(
+            e -> !(e instanceof ApiException),
+            e -> {
+              // A dependency failed (database, media-service client): this send is refused with
+              // service_unavailable (the client resends); the others of the list go on.
+              log.warn("Checking a send failed: {}", e.toString());
+              return Mono.just(new Checked(index, null, SendOutcome.refused(SendErrors.busy())));
+            });
   }
 }
