@@ -9,7 +9,6 @@ import com.parley.im.events.MessageStored;
 import com.parley.im.message.conversation.ConversationAccess;
 import com.parley.im.message.store.R2dbcMessageStore;
 import com.parley.im.message.store.StoredMessage;
-import com.parley.im.protocol.Frames;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -93,7 +92,7 @@ public class MessageFanOut implements OutboxRelayListener {
                 if (message == null) {
                   continue; // not committed after all (the relay only sees committed rows)
                 }
-                String frame = json.writeValueAsString(frame(message));
+                String frame = json.writeValueAsString(message.toFrame());
                 for (String member :
                     found.getT2().getOrDefault(message.conversationId(), List.of())) {
                   String except =
@@ -107,19 +106,5 @@ public class MessageFanOut implements OutboxRelayListener {
             })
         .timeout(TIMEOUT)
         .doOnError(e -> log.warn("Fan-out of {} messages failed: {}", stored.size(), e.toString()));
-  }
-
-  static Frames.Message frame(StoredMessage m) {
-    return new Frames.Message(
-        m.messageId(),
-        m.conversationId(),
-        m.seq(),
-        m.senderId(),
-        m.senderDeviceId(),
-        m.clientMsgId(),
-        m.kind(),
-        m.body(),
-        m.createdAt(),
-        m.recalledAt());
   }
 }

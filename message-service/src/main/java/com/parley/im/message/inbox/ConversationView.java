@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.parley.im.message.store.StoredMessage;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A conversation in the caller's list (PROTOCOL.md, protocol-notes "Conversations and groups").
@@ -24,7 +23,7 @@ record ConversationView(
     long lastSeq,
     long readSeq,
     long unread,
-    LastMessage lastMessage,
+    StoredMessage lastMessage,
     Instant updatedAt,
     boolean muted,
     @JsonInclude(JsonInclude.Include.NON_NULL) Boolean removed) {
@@ -34,32 +33,4 @@ record ConversationView(
 
   /** {@code POST /api/conversations/direct}. */
   record OpenDirect(String peerId) {}
-
-  /** The message object of PROTOCOL.md; {@code recalledAt} only once recalled (body then null). */
-  record LastMessage(
-      String messageId,
-      String conversationId,
-      long seq,
-      String senderId,
-      String senderDeviceId,
-      String clientMsgId,
-      String kind,
-      Map<String, Object> body,
-      Instant createdAt,
-      @JsonInclude(JsonInclude.Include.NON_NULL) Instant recalledAt) {
-
-    static LastMessage of(StoredMessage m) {
-      return new LastMessage(
-          m.messageId(),
-          m.conversationId(),
-          m.seq(),
-          m.senderId(),
-          m.senderDeviceId(),
-          m.clientMsgId(),
-          m.kind(),
-          m.body(),
-          m.createdAt(),
-          m.recalledAt());
-    }
-  }
 }

@@ -2,7 +2,6 @@ package com.parley.im.message.inbox;
 
 import com.parley.im.defaults.ApiException;
 import com.parley.im.message.conversation.ConversationAccess;
-import com.parley.im.message.inbox.ConversationView.LastMessage;
 import com.parley.im.message.inbox.InboxStore.Page;
 import com.parley.im.message.inbox.InboxStore.Row;
 import com.parley.im.message.store.MessageStore;
@@ -111,7 +110,7 @@ class InboxService {
         lastSeq,
         row.readSeq(),
         Math.max(0, lastSeq - row.readSeq()),
-        visible == null ? null : LastMessage.of(visible),
+        visible,
         updatedAt,
         row.muted(),
         null);

@@ -1,5 +1,6 @@
 package com.parley.im.message.store;
 
+import com.parley.im.protocol.Frames;
 import java.time.Instant;
 import java.util.Map;
 
@@ -17,4 +18,20 @@ public record StoredMessage(
     String kind,
     Map<String, Object> body,
     Instant createdAt,
-    Instant recalledAt) {}
+    Instant recalledAt) {
+
+  /** The {@code message} frame that pushes this message to devices. */
+  public Frames.Message toFrame() {
+    return new Frames.Message(
+        messageId,
+        conversationId,
+        seq,
+        senderId,
+        senderDeviceId,
+        clientMsgId,
+        kind,
+        body,
+        createdAt,
+        recalledAt);
+  }
+}
