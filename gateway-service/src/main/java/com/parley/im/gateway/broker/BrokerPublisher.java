@@ -1,6 +1,8 @@
 package com.parley.im.gateway.broker;
 
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -9,25 +11,37 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.cloud.stream.function.StreamBridge;
+import org.springframework.amqp.core.AmqpAdmin;
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.MessageDeliveryMode;
+import org.springframework.amqp.core.MessageProperties;
+import org.springframework.amqp.core.TopicExchange;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Publishes events through {@link StreamBridge} on one thread of its own, so that event loops never
- * wait for the broker ({@link StreamBridge#send} can block on a connection or a channel).
+ * Publishes events to the broker on one thread of its own, so that event loops never wait for the
+ * broker (a send can block on a connection or a channel). It publishes where Spring Cloud Stream's
+ * Rabbit binder would (the durable topic exchange {@code prefix + destination}, routing key = the
+ * destination, JSON with its content type), so binder consumers read the events as usual.
  *
- * <p>Promises: events are handed to StreamBridge in the order they were submitted (one thread).
- * Cannot promise that the broker routes them in that order: the gateway's stream routing filter
- * makes StreamBridge send asynchronously through a thread pool, and the broker keeps order per AMQP
- * channel only. Nor delivery: when the broker is unreachable an event is logged and lost, and
- * beyond {@code maxPending} waiting events new ones are dropped and counted. Callers choose it for
- * events whose loss something else repairs.
+ * <p>Promises: events reach the broker in the order they were submitted: one thread sends them one
+ * after the other through a {@link RabbitTemplate} without publisher confirms, which takes the same
+ * cached channel for every send, and the broker keeps order per channel. Cannot promise delivery:
+ * when the broker is unreachable an event is logged and lost, and beyond {@code maxPending} waiting
+ * events new ones are dropped and counted. Callers choose it for events whose loss something else
+ * repairs.
  */
 public final class BrokerPublisher {
 
   private static final Logger log = LoggerFactory.getLogger(BrokerPublisher.class);
 
-  private final StreamBridge broker;
+  private final RabbitTemplate template;
+  private final AmqpAdmin admin;
+  private final JsonMapper json;
+  private final String prefix;
   private final String name;
+  private final Set<String> declared = ConcurrentHashMap.newKeySet();
   // A plain thread that may block (not a Reactor scheduler: BlockHound counts those as
   // non-blocking), with a bounded queue.
   private final ThreadPoolExecutor thread;
@@ -35,11 +49,22 @@ public final class BrokerPublisher {
   private final AtomicLong failed = new AtomicLong();
 
   /**
+   * @param prefix the binder's exchange prefix ({@code
+   *     spring.cloud.stream.rabbit.default.producer.prefix}), empty for none
    * @param name names the thread ({@code im-<name>-publisher}) and the log lines
    * @param maxPending events waiting for the thread; beyond, new ones are dropped
    */
-  public BrokerPublisher(StreamBridge broker, String name, int maxPending) {
-    this.broker = broker;
+  public BrokerPublisher(
+      RabbitTemplate template,
+      AmqpAdmin admin,
+      JsonMapper json,
+      String prefix,
+      String name,
+      int maxPending) {
+    this.template = template;
+    this.admin = admin;
+    this.json = json;
+    this.prefix = prefix == null ? "" : prefix;
     this.name = name;
     this.thread =
         new ThreadPoolExecutor(
@@ -66,10 +91,7 @@ public final class BrokerPublisher {
           () -> {
             Object event = eventOf.get();
             try {
-              if (!broker.send(destination, event)) {
-                failed.incrementAndGet();
-                log.warn("{}: the broker refused an event for {}", name, destination);
-              }
+              send(destination, event);
             } catch (RuntimeException e) {
               failed.incrementAndGet();
               log.warn(
@@ -84,6 +106,22 @@ public final class BrokerPublisher {
       }
       return false;
     }
+  }
+
+  private void send(String destination, Object event) {
+    String exchange = prefix + destination;
+    if (declared.add(exchange)) {
+      try {
+        admin.declareExchange(new TopicExchange(exchange, true, false));
+      } catch (RuntimeException e) {
+        declared.remove(exchange);
+        throw e;
+      }
+    }
+    MessageProperties properties = new MessageProperties();
+    properties.setContentType(MessageProperties.CONTENT_TYPE_JSON);
+    properties.setDeliveryMode(MessageDeliveryMode.PERSISTENT);
+    template.send(exchange, destination, new Message(json.writeValueAsBytes(event), properties));
   }
 
   /** Events dropped because the queue was full (or after shutdown). */

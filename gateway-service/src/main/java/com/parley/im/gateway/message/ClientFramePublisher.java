@@ -5,6 +5,7 @@ import com.parley.im.events.ClientFrameReceived;
 import com.parley.im.events.Destinations;
 import com.parley.im.gateway.GatewayProperties;
 import com.parley.im.gateway.broker.BrokerPublisher;
+import com.parley.im.gateway.broker.BrokerPublishers;
 import com.parley.im.gateway.session.ClientSession;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -12,7 +13,6 @@ import java.time.Duration;
 import java.time.Instant;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.cloud.stream.function.StreamBridge;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -23,13 +23,13 @@ import tools.jackson.databind.json.JsonMapper;
  * Destinations#CLIENT_FRAMES}, persistent, without waiting for confirms, from one publishing thread
  * of its own (never an event loop).
  *
- * <p>Promises: the frames are handed to the broker in the order they were handed over (one thread).
- * Cannot promise that the broker routes them in that order: it keeps order per AMQP channel only,
- * and StreamBridge's publishes may take different cached channels. Nor delivery: when the broker is
- * unreachable a frame is lost, and beyond {@value #MAX_PENDING} waiting frames new ones are dropped
- * (counted as {@code im.gateway.client-frames{outcome=dropped}}). That is acceptable for these
- * frames: positions only move forward, so a lost {@code recv} or {@code read} is covered by the
- * next one, and {@code typing} and {@code signal} are retried by people and WebRTC.
+ * <p>Promises: the frames reach the broker in the order they were handed over (one {@link
+ * com.parley.im.gateway.broker.BrokerPublisher} thread, one channel). Cannot promise delivery: when
+ * the broker is unreachable a frame is lost, and beyond {@value #MAX_PENDING} waiting frames new
+ * ones are dropped (counted as {@code im.gateway.client-frames{outcome=dropped}}). That is
+ * acceptable for these frames: positions only move forward, so a lost {@code recv} or {@code read}
+ * is covered by the next one, and {@code typing} and {@code signal} are retried by people and
+ * WebRTC.
  */
 @Component
 public class ClientFramePublisher implements DisposableBean {
@@ -42,12 +42,12 @@ public class ClientFramePublisher implements DisposableBean {
   private final String instanceId;
 
   ClientFramePublisher(
-      StreamBridge broker,
+      BrokerPublishers broker,
       SecureIds ids,
       JsonMapper json,
       GatewayProperties properties,
       ObjectProvider<MeterRegistry> meters) {
-    this.publisher = new BrokerPublisher(broker, "client-frames", MAX_PENDING);
+    this.publisher = broker.create("client-frames", MAX_PENDING);
     this.ids = ids;
     this.json = json;
     this.instanceId = properties.instanceId();

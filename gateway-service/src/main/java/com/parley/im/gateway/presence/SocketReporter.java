@@ -5,6 +5,7 @@ import com.parley.im.events.GatewayLeaseRenewed;
 import com.parley.im.events.SocketChanged;
 import com.parley.im.gateway.GatewayProperties;
 import com.parley.im.gateway.broker.BrokerPublisher;
+import com.parley.im.gateway.broker.BrokerPublishers;
 import com.parley.im.gateway.session.ClientSession;
 import com.parley.im.protocol.SocketCodes;
 import java.time.Duration;
@@ -12,7 +13,6 @@ import java.time.Instant;
 import java.util.UUID;
 import java.util.function.Supplier;
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.cloud.stream.function.StreamBridge;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.socket.CloseStatus;
@@ -26,13 +26,11 @@ import reactor.core.scheduler.Schedulers;
  * and {@code GatewayLeaseRenewed} every {@code im.gateway.presence.lease-renewal-interval} to
  * {@value Destinations#GATEWAY_LEASE_RENEWED}.
  *
- * <p>Promises: events are handed to StreamBridge in the order they were reported (one {@link
- * BrokerPublisher} thread, off the event loops, since {@link StreamBridge#send} can block). Cannot
- * promise that the broker keeps that order (see {@link BrokerPublisher}; presence-service's
- * tombstones cover a {@code closed} overtaking its {@code opened}), nor delivery. When the broker
- * is unreachable an event is logged and lost, and beyond {@value #MAX_PENDING} waiting events new
- * ones are dropped; the lease then lapses and presence drops this instance's routes, which is the
- * safe side.
+ * <p>Promises: events reach the broker in the order they were reported (one {@link BrokerPublisher}
+ * thread, off the event loops, one channel). Cannot promise delivery. When the broker is
+ * unreachable an event is logged and lost, and beyond {@value #MAX_PENDING} waiting events new ones
+ * are dropped; the lease then lapses and presence drops this instance's routes, which is the safe
+ * side.
  */
 @Component
 public class SocketReporter implements SmartLifecycle, DisposableBean {
@@ -47,8 +45,8 @@ public class SocketReporter implements SmartLifecycle, DisposableBean {
   private final GatewayProperties.Presence settings;
   private volatile Disposable renewals;
 
-  SocketReporter(StreamBridge broker, GatewayProperties properties) {
-    this.publisher = new BrokerPublisher(broker, "presence", MAX_PENDING);
+  SocketReporter(BrokerPublishers broker, GatewayProperties properties) {
+    this.publisher = broker.create("presence", MAX_PENDING);
     this.instanceId = properties.instanceId();
     this.settings = properties.presence();
   }
