@@ -45,13 +45,7 @@ class MessageCrashSystemTests {
     if (relayless != null) {
       relayless.close();
     }
-    if (!ServiceProcess.ready(ServiceProcess.port("message"))) {
-      ServiceProcess.ImRun up =
-          ServiceProcess.im("up", Map.of("IM_SERVICES", "message"), SERVICE_START.plusSeconds(60));
-      assertThat(up.exitCode())
-          .as("IM_SERVICES=message ./im up (restoring message-service): %s", up.output())
-          .isZero();
-    }
+    ServiceProcess.ensureImServiceRunning("message", SERVICE_START.plusSeconds(60));
   }
 
   /** The key ring ./im gives message-service: the restarted service must read what was stored. */
@@ -144,11 +138,7 @@ class MessageCrashSystemTests {
 
       // The crash: kill -9, the push still only an outbox row.
       relayless.killHard();
-      ServiceProcess.ImRun up =
-          ServiceProcess.im("up", Map.of("IM_SERVICES", "message"), SERVICE_START.plusSeconds(60));
-      assertThat(up.exitCode())
-          .as("IM_SERVICES=message ./im up after the crash: %s", up.output())
-          .isZero();
+      ServiceProcess.restartImService("message", SERVICE_START.plusSeconds(60));
 
       JsonNode push =
           bobSocket.awaitFrame(

@@ -61,13 +61,7 @@ class OutboxCrashSystemTests {
     if (relayless != null) {
       relayless.close();
     }
-    if (!ServiceProcess.ready(ServiceProcess.port("relation"))) {
-      ServiceProcess.ImRun up =
-          ServiceProcess.im("up", Map.of("IM_SERVICES", "relation"), SERVICE_START.plusSeconds(60));
-      assertThat(up.exitCode())
-          .as("IM_SERVICES=relation ./im up (restoring relation-service): %s", up.output())
-          .isZero();
-    }
+    ServiceProcess.ensureImServiceRunning("relation", SERVICE_START.plusSeconds(60));
   }
 
   /** A queue of the test's own on the exchange: records the bodies of the events that arrive. */
@@ -216,11 +210,7 @@ class OutboxCrashSystemTests {
       relayless.killHard();
 
       long killed = System.nanoTime();
-      ServiceProcess.ImRun up =
-          ServiceProcess.im("up", Map.of("IM_SERVICES", "relation"), SERVICE_START.plusSeconds(60));
-      assertThat(up.exitCode())
-          .as("IM_SERVICES=relation ./im up after the crash: %s", up.output())
-          .isZero();
+      ServiceProcess.restartImService("relation", SERVICE_START.plusSeconds(60));
       long restarted = System.nanoTime();
       System.out.printf(
           "[system-tests] relation-service stopped in %d ms, relay-less one ready in %d ms,"

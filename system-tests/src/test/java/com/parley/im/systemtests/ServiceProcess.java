@@ -372,6 +372,25 @@ final class ServiceProcess implements AutoCloseable {
     return true;
   }
 
+  /**
+   * Starts {@code ./im}'s own process of one service again ({@code IM_SERVICES=<service> ./im up})
+   * and fails the test with ./im's output when that does not work.
+   */
+  static void restartImService(String service, Duration timeout) {
+    ImRun up = im("up", Map.of("IM_SERVICES", service), timeout);
+    if (up.exitCode() != 0) {
+      throw new AssertionError(
+          "IM_SERVICES=" + service + " ./im up exited with " + up.exitCode() + ": " + up.output());
+    }
+  }
+
+  /** Starts {@code ./im}'s process of the service again unless the service answers ready. */
+  static void ensureImServiceRunning(String service, Duration timeout) {
+    if (!ready(port(service))) {
+      restartImService(service, timeout);
+    }
+  }
+
   /** The outcome of one {@code ./im} run. */
   record ImRun(int exitCode, String output) {}
 
