@@ -59,5 +59,11 @@ public class BlockHoundInstaller implements LauncherSessionListener {
               // A Lua script's SHA-1 is read under a lock on every call (computed once); calls at
               // the same moment park for microseconds (seen with 20 concurrent sends in CI).
               .allowBlockingCallsInside(
-                  "org.springframework.data.redis.core.script.DefaultRedisScript", "getSha1");
+                  "org.springframework.data.redis.core.script.DefaultRedisScript", "getSha1")
+              // Jackson builds a type's deserializer once, under a lock; two event loops parsing
+              // their first frame at the same moment park for microseconds (seen in the gateway's
+              // tests: the error ended a socket's reading and its frames went unanswered).
+              .allowBlockingCallsInside(
+                  "tools.jackson.databind.deser.DeserializerCache",
+                  "_createAndCacheValueDeserializer");
 }

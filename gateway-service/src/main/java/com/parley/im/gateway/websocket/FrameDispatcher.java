@@ -41,8 +41,22 @@ class FrameDispatcher {
     this.frames = frames;
   }
 
-  /** Handles one text frame of this socket; never errors. */
+  /**
+   * Handles one text frame of this socket; never errors: anything unexpected, in parsing too, is
+   * answered {@code internal_error} (an error here would end the socket's reading, and every later
+   * frame of the client would go unanswered).
+   */
   Mono<Void> dispatch(ClientSession session, String text) {
+    return Mono.defer(() -> parseAndHandle(session, text))
+        .onErrorResume(
+            e -> {
+              log.error("A frame of {} could not be handled", session, e);
+              return reject(
+                  session, null, ErrorCodes.INTERNAL_ERROR, "The frame could not be handled.");
+            });
+  }
+
+  private Mono<Void> parseAndHandle(ClientSession session, String text) {
     JsonNode frame;
     try {
       frame = json.readTree(text);
