@@ -11,7 +11,9 @@ import com.parley.im.protocol.ErrorCodes;
 import com.parley.im.protocol.Frames;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,6 +22,7 @@ import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.ReactiveTransactionManager;
 import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -46,23 +49,31 @@ public class Positions {
 
   private static final Logger log = LoggerFactory.getLogger(Positions.class);
 
-  // Moves the device's position if it is an active member's and the seq is ahead (clamped to the
-  // conversation's last seq); answers the new position and the user's highest on other devices.
+  // Moves each device's position if it is an active member's and the seq is ahead (clamped to the
+  // conversation's last seq); answers, for each moved row, the highest position of the user's
+  // other devices before this statement. One row per device (a batch may name one twice), inserted
+  // in key order so that two concurrent batches lock rows in the same order.
   private static final String DELIVERED =
-      "with moved as ("
+      "with wanted as ("
+          + " select v.c, v.u, v.d, max(v.s) as s"
+          + " from unnest(:c::text[], :u::text[], :d::text[], :s::bigint[]) as v(c, u, d, s)"
+          + " group by v.c, v.u, v.d),"
+          + " moved as ("
           + " insert into device_position (conversation_id, user_id, device_id, delivered_seq)"
-          + " select m.conversation_id, m.user_id, :device, least(:seq, c.last_seq)"
-          + " from member m join conversation c on c.id = m.conversation_id"
-          + " where m.conversation_id = :conversation and m.user_id = :user"
-          + " and m.left_at is null and least(:seq, c.last_seq) > 0"
+          + " select m.conversation_id, m.user_id, w.d, least(w.s, c.last_seq)"
+          + " from wanted w"
+          + " join member m on m.conversation_id = w.c and m.user_id = w.u and m.left_at is null"
+          + " join conversation c on c.id = m.conversation_id"
+          + " where least(w.s, c.last_seq) > 0"
+          + " order by m.conversation_id, m.user_id, w.d"
           + " on conflict (conversation_id, user_id, device_id) do update"
           + " set delivered_seq = excluded.delivered_seq, updated_at = now()"
           + " where device_position.delivered_seq < excluded.delivered_seq"
-          + " returning delivered_seq)"
-          + " select moved.delivered_seq,"
+          + " returning conversation_id, user_id, device_id, delivered_seq)"
+          + " select moved.conversation_id, moved.user_id, moved.device_id, moved.delivered_seq,"
           + " (select coalesce(max(p.delivered_seq), 0) from device_position p"
-          + "   where p.conversation_id = :conversation and p.user_id = :user"
-          + "   and p.device_id <> :device) as others"
+          + "   where p.conversation_id = moved.conversation_id and p.user_id = moved.user_id"
+          + "   and p.device_id <> moved.device_id) as others"
           + " from moved";
 
   private static final String READ =
@@ -101,40 +112,75 @@ public class Positions {
   /** A user's read position in a conversation (the answer of the REST call). */
   public record ReadPosition(String conversationId, long readSeq) {}
 
+  /** One {@code recv}: the device has everything of the conversation up to {@code seq}. */
+  public record Recv(String conversationId, String userId, String deviceId, long seq) {}
+
   /**
-   * {@code recv}: the device has everything up to {@code seq}. Completes empty when nothing moved
-   * (not an active member, not ahead, nothing stored yet); emits the new position when it did.
+   * Records many {@code recv}s in one statement (the frames of a batch from {@code client-frames}).
+   * A device named twice counts with its highest seq; seqs of 0 or less are ignored. Completes with
+   * the new positions of the devices that moved (clamped seqs), after the delivered receipts they
+   * call for were pushed: one per conversation and user whose highest position across devices
+   * moved, with that position.
    */
-  public Mono<Long> delivered(String conversationId, String userId, String deviceId, long seq) {
-    if (seq <= 0) {
-      return Mono.empty();
+  public Mono<List<Recv>> delivered(List<Recv> recvs) {
+    List<Recv> wanted = recvs.stream().filter(r -> r.seq() > 0).toList();
+    if (wanted.isEmpty()) {
+      return Mono.just(List.of());
     }
     return db.sql(DELIVERED)
-        .bind("conversation", conversationId)
-        .bind("user", userId)
-        .bind("device", deviceId)
-        .bind("seq", seq)
-        .map(row -> new long[] {row.get(0, Long.class), row.get(1, Long.class)})
-        .one()
+        .bind("c", wanted.stream().map(Recv::conversationId).toArray(String[]::new))
+        .bind("u", wanted.stream().map(Recv::userId).toArray(String[]::new))
+        .bind("d", wanted.stream().map(Recv::deviceId).toArray(String[]::new))
+        .bind("s", wanted.stream().map(Recv::seq).toArray(Long[]::new))
+        .map(
+            row ->
+                new MovedDevice(
+                    new Recv(
+                        row.get(0, String.class),
+                        row.get(1, String.class),
+                        row.get(2, String.class),
+                        row.get(3, Long.class)),
+                    row.get(4, Long.class)))
+        .all()
+        .collectList()
         .flatMap(
-            moved -> {
-              long position = moved[0];
-              // Another device already had more: the user's delivered position did not move.
-              Mono<Void> receipt =
-                  position > moved[1]
-                      ? deliveredReceipt(conversationId, userId, position)
-                      : Mono.empty();
-              return receipt.thenReturn(position);
-            });
+            moved ->
+                deliveredReceipts(moved)
+                    .thenReturn(moved.stream().map(MovedDevice::position).toList()));
   }
 
-  private Mono<Void> deliveredReceipt(String conversationId, String userId, long position) {
+  /** A device position that moved; {@code others}: the user's other devices' highest before. */
+  private record MovedDevice(Recv position, long others) {}
+
+  /**
+   * The user's highest position moved when the highest moved device passed every device that did
+   * not move; those are covered by the smallest {@code others} of the moved devices (each device's
+   * own old position is below its new one).
+   */
+  private Mono<Void> deliveredReceipts(List<MovedDevice> moved) {
+    Map<List<String>, long[]> perUser = new LinkedHashMap<>();
+    for (MovedDevice device : moved) {
+      Recv position = device.position();
+      perUser.merge(
+          List.of(position.conversationId(), position.userId()),
+          new long[] {position.seq(), device.others()},
+          (a, b) -> new long[] {Math.max(a[0], b[0]), Math.min(a[1], b[1])});
+    }
+    return Flux.fromIterable(perUser.entrySet())
+        .filter(e -> e.getValue()[0] > e.getValue()[1])
+        .concatMap(e -> deliveredReceipt(e.getKey().get(0), e.getKey().get(1), e.getValue()[0]))
+        .collectList()
+        .flatMap(lists -> push(lists.stream().flatMap(List::stream).toList()));
+  }
+
+  private Mono<List<Delivery>> deliveredReceipt(
+      String conversationId, String userId, long position) {
     return conversations
         .activeMembers(conversationId)
-        .flatMap(
+        .map(
             members -> {
               if (members.size() > deliveredGroupLimit) {
-                return Mono.empty();
+                return List.of();
               }
               String frame =
                   json.writeValueAsString(
@@ -145,7 +191,7 @@ public class Positions {
                   pushes.add(new Delivery(member, null, frame));
                 }
               }
-              return push(pushes);
+              return pushes;
             });
   }
 

@@ -3,10 +3,14 @@ package com.parley.im.message.relay;
 import com.parley.im.defaults.ApiException;
 import com.parley.im.events.ClientFrameReceived;
 import com.parley.im.message.position.Positions;
+import com.parley.im.message.position.Positions.Recv;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -19,7 +23,8 @@ import tools.jackson.databind.json.JsonMapper;
  * <p>Promises: a malformed frame, an unknown type, or a frame about a conversation the user is not
  * an active member of is logged and dropped, never retried; replaying a frame changes no position
  * (positions only move forward). Errors of the database or the broker propagate, so the binder
- * retries the event ({@code max-attempts}) and then dead-letters it.
+ * retries the batch ({@code max-attempts}) and then dead-letters it; a retried batch relays its
+ * {@code typing} and {@code signal} frames again (clients ignore repeats).
  */
 @Service
 class ClientFrames {
@@ -36,18 +41,35 @@ class ClientFrames {
     this.json = json;
   }
 
-  Mono<Void> handle(ClientFrameReceived event) {
-    Mono<Void> work;
-    try {
-      work = dispatch(event, parse(event));
-    } catch (JacksonException | IllegalArgumentException e) {
-      log.warn(
-          "Dropping client frame {} of user {}: {}",
-          event.eventId(),
-          event.userId(),
-          e.getMessage());
-      return Mono.empty();
+  /**
+   * Handles the frames of one batch: every {@code recv} of the batch in one statement ({@link
+   * Positions#delivered(List)}), the other frames one after the other in their order.
+   */
+  Mono<Void> handle(List<ClientFrameReceived> events) {
+    List<Recv> recvs = new ArrayList<>();
+    List<Mono<Void>> others = new ArrayList<>();
+    for (ClientFrameReceived event : events) {
+      try {
+        Frame frame = parse(event);
+        if ("recv".equals(frame.type())) {
+          JsonNode node = frame.node();
+          recvs.add(
+              new Recv(text(node, "conversationId"), event.userId(), event.deviceId(), seq(node)));
+        } else {
+          others.add(refusalsLogged(event, dispatch(event, frame)));
+        }
+      } catch (JacksonException | IllegalArgumentException e) {
+        log.warn(
+            "Dropping client frame {} of user {}: {}",
+            event.eventId(),
+            event.userId(),
+            e.getMessage());
+      }
     }
+    return Flux.concat(others).then(positions.delivered(recvs).then());
+  }
+
+  private Mono<Void> refusalsLogged(ClientFrameReceived event, Mono<Void> work) {
     return work.onErrorResume(
         ApiException.class,
         e -> {
@@ -75,10 +97,6 @@ class ClientFrames {
   private Mono<Void> dispatch(ClientFrameReceived event, Frame frame) {
     JsonNode node = frame.node();
     return switch (frame.type()) {
-      case "recv" ->
-          positions
-              .delivered(text(node, "conversationId"), event.userId(), event.deviceId(), seq(node))
-              .then();
       case "read" ->
           positions
               .read(text(node, "conversationId"), event.userId(), event.deviceId(), seq(node))

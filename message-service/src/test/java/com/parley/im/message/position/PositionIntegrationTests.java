@@ -20,7 +20,12 @@ class PositionIntegrationTests extends MessagingIntegrationTestBase {
 
   @Autowired
   @Qualifier("handleClientFrame")
-  Consumer<ClientFrameReceived> handleClientFrame;
+  Consumer<List<ClientFrameReceived>> handleClientFrames;
+
+  /** Hands frames to the consumer as one batch, as the binder does. */
+  private void handle(ClientFrameReceived... frames) {
+    handleClientFrames.accept(List.of(frames));
+  }
 
   private ClientFrameReceived frame(FakeGateway gateway, User user, String device, String json) {
     return new ClientFrameReceived(
@@ -102,22 +107,66 @@ class PositionIntegrationTests extends MessagingIntegrationTestBase {
     assertThat(delivered(conversation, b, "b1")).isEqualTo(3);
 
     // Backwards and replayed frames change nothing and push nothing.
-    handleClientFrame.accept(frame(gateway, b, "b1", positional("recv", conversation, 2)));
-    handleClientFrame.accept(recv3);
+    handle(frame(gateway, b, "b1", positional("recv", conversation, 2)));
+    handle(recv3);
     assertThat(delivered(conversation, b, "b1")).isEqualTo(3);
 
     // Beyond the last seq: clamped.
-    handleClientFrame.accept(frame(gateway, b, "b1", positional("recv", conversation, 99)));
+    handle(frame(gateway, b, "b1", positional("recv", conversation, 99)));
     assertThat(delivered(conversation, b, "b1")).isEqualTo(5);
     awaitTrue(() -> receipts(gateway, a, "a1").size() == 2);
     assertThat(receipts(gateway, a, "a1"))
         .extracting(f -> f.get("deliveredSeq"))
         .containsExactly(3, 5);
     // A second device behind the first moves its own position but not the user's.
-    handleClientFrame.accept(frame(gateway, b, "b2", positional("recv", conversation, 4)));
+    handle(frame(gateway, b, "b2", positional("recv", conversation, 4)));
     assertThat(delivered(conversation, b, "b2")).isEqualTo(4);
     // The receiver's own devices get no delivered receipts.
     assertThat(receipts(gateway, b, "b1")).isEmpty();
+  }
+
+  @Test
+  void aBatchOfRecvsIsOneStepPerDeviceWithOneReceiptPerUserAtItsHighestPosition() {
+    User a = user();
+    User b = user();
+    User c = user();
+    String ab = befriend(a, b);
+    String ac = befriend(a, c);
+    lastSeq(ab, 9);
+    lastSeq(ac, 9);
+    User stranger = user();
+    FakeGateway gateway = gateway();
+    online(a, "a1", gateway);
+    handle(frame(gateway, b, "b2", positional("recv", ab, 2)));
+    awaitTrue(() -> receipts(gateway, a, "a1").size() == 1);
+
+    // b's two devices, one of them twice and out of order, c's device, a stranger and a bad frame.
+    handle(
+        frame(gateway, b, "b1", positional("recv", ab, 6)),
+        frame(gateway, b, "b2", positional("recv", ab, 7)),
+        frame(gateway, stranger, "s1", positional("recv", ab, 8)),
+        frame(gateway, b, "b1", positional("recv", ab, 4)),
+        frame(gateway, c, "c1", positional("recv", ac, 3)),
+        frame(gateway, b, "b1", "{\"type\":\"recv\",\"seq\":1}"),
+        frame(gateway, b, "b1", positional("recv", ab, 5)));
+
+    assertThat(delivered(ab, b, "b1")).isEqualTo(6);
+    assertThat(delivered(ab, b, "b2")).isEqualTo(7);
+    assertThat(delivered(ac, c, "c1")).isEqualTo(3);
+    assertThat(delivered(ab, stranger, "s1")).isEqualTo(-1);
+    awaitTrue(() -> receipts(gateway, a, "a1").size() == 3);
+    assertThat(receipts(gateway, a, "a1"))
+        .extracting(
+            r -> r.get("conversationId") + "/" + r.get("userId") + "@" + r.get("deliveredSeq"))
+        .containsExactlyInAnyOrder(
+            ab + "/" + b.id() + "@2", ab + "/" + b.id() + "@7", ac + "/" + c.id() + "@3");
+
+    // b1 moves to 7 too: its own position moved, b's highest did not; no receipt.
+    handle(frame(gateway, b, "b1", positional("recv", ab, 7)));
+    assertThat(delivered(ab, b, "b1")).isEqualTo(7);
+    handle(frame(gateway, c, "c1", positional("recv", ac, 4)));
+    awaitTrue(() -> receipts(gateway, a, "a1").size() == 4);
+    assertThat(receipts(gateway, a, "a1").get(3)).containsEntry("deliveredSeq", 4);
   }
 
   @Test
@@ -129,10 +178,10 @@ class PositionIntegrationTests extends MessagingIntegrationTestBase {
     User stranger = user();
     FakeGateway gateway = gateway();
 
-    handleClientFrame.accept(frame(gateway, stranger, "s1", positional("recv", conversation, 3)));
-    handleClientFrame.accept(frame(gateway, b, "b1", "{\"type\":\"recv\",\"seq\":\"x\"}"));
-    handleClientFrame.accept(frame(gateway, b, "b1", "not json"));
-    handleClientFrame.accept(frame(gateway, b, "b1", "{\"type\":\"unheard-of\"}"));
+    handle(frame(gateway, stranger, "s1", positional("recv", conversation, 3)));
+    handle(frame(gateway, b, "b1", "{\"type\":\"recv\",\"seq\":\"x\"}"));
+    handle(frame(gateway, b, "b1", "not json"));
+    handle(frame(gateway, b, "b1", "{\"type\":\"unheard-of\"}"));
 
     assertThat(delivered(conversation, stranger, "s1")).isEqualTo(-1);
     assertThat(delivered(conversation, b, "b1")).isEqualTo(-1);
@@ -165,9 +214,9 @@ class PositionIntegrationTests extends MessagingIntegrationTestBase {
 
     // The frame from device b1: a and b's other device hear of it, b1 does not.
     ClientFrameReceived read7 = frame(gateway, b, "b1", positional("read", conversation, 7));
-    handleClientFrame.accept(read7);
-    handleClientFrame.accept(read7);
-    handleClientFrame.accept(frame(gateway, b, "b1", positional("read", conversation, 6)));
+    handle(read7);
+    handle(read7);
+    handle(frame(gateway, b, "b1", positional("read", conversation, 6)));
     assertThat(readSeq(conversation, b)).isEqualTo(7);
     assertThat(readEvents(conversation, b)).isEqualTo(2);
 
@@ -202,8 +251,8 @@ class PositionIntegrationTests extends MessagingIntegrationTestBase {
     FakeGateway gateway = gateway();
     online(a, "a1", gateway);
 
-    handleClientFrame.accept(frame(gateway, b, "b1", positional("recv", group, 3)));
-    handleClientFrame.accept(frame(gateway, b, "b1", positional("read", group, 3)));
+    handle(frame(gateway, b, "b1", positional("recv", group, 3)));
+    handle(frame(gateway, b, "b1", positional("read", group, 3)));
 
     // Pushes leave in call order: once the read receipt is there, a delivered one would be too.
     awaitTrue(() -> !receipts(gateway, a, "a1").isEmpty());

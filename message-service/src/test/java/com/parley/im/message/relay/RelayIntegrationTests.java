@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.parley.im.events.ClientFrameReceived;
 import com.parley.im.message.conversation.MessagingIntegrationTestBase;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -17,10 +18,15 @@ class RelayIntegrationTests extends MessagingIntegrationTestBase {
 
   @Autowired
   @Qualifier("handleClientFrame")
-  Consumer<ClientFrameReceived> handleClientFrame;
+  Consumer<List<ClientFrameReceived>> handleClientFrames;
+
+  /** Hands frames to the consumer as one batch, as the binder does. */
+  private void handle(ClientFrameReceived... frames) {
+    handleClientFrames.accept(List.of(frames));
+  }
 
   private void frame(FakeGateway gateway, User user, String device, String json) {
-    handleClientFrame.accept(
+    handle(
         new ClientFrameReceived(
             UUID.randomUUID().toString(),
             Instant.now(),
