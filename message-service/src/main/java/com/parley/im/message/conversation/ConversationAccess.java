@@ -1,6 +1,9 @@
 package com.parley.im.message.conversation;
 
+import com.parley.im.defaults.ApiException;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import reactor.core.publisher.Mono;
 
 /**
@@ -14,7 +17,22 @@ public interface ConversationAccess {
    * not_member} (unknown conversation or not an active member), 403 {@code not_friends} (a direct
    * conversation whose friendship ended), 403 {@code blocked} (the peer blocked the sender).
    */
-  Mono<Void> requireCanSend(String conversationId, String userId);
+  default Mono<Void> requireCanSend(String conversationId, String userId) {
+    Sender sender = new Sender(conversationId, userId);
+    return refusedSenders(List.of(sender))
+        .flatMap(
+            refused ->
+                refused.containsKey(sender) ? Mono.error(refused.get(sender)) : Mono.<Void>empty());
+  }
+
+  /** A user who wants to send to a conversation. */
+  record Sender(String conversationId, String userId) {}
+
+  /**
+   * The check of {@link #requireCanSend} for many senders at once (one query): completes with the
+   * refusal of each sender who may not send; those absent from the map may.
+   */
+  Mono<Map<Sender, ApiException>> refusedSenders(Collection<Sender> senders);
 
   /**
    * Completes with the first seq the user may read (their joining seq) when {@code userId} is an

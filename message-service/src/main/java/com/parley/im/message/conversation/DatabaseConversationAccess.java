@@ -8,8 +8,12 @@ import com.parley.im.protocol.ConversationIds;
 import com.parley.im.protocol.ErrorCodes;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -36,19 +40,23 @@ import reactor.core.publisher.Mono;
 @Service
 public class DatabaseConversationAccess implements ConversationAccess {
 
+  // One row per (conversation, user) asked: the conversation's type (null: no such conversation),
+  // whether the user is an active member, and for direct ones whether the peer blocked the user
+  // and whether the two are friends.
   private static final String CAN_SEND =
-      "select c.type,"
+      "select v.c, v.u, c.type, m.user_id is not null as member,"
           + " exists(select 1 from block b where b.blocker_id = p.user_id"
-          + "   and b.blocked_id = :user and b.blocked) as blocked,"
+          + "   and b.blocked_id = v.u and b.blocked) as blocked,"
           + " exists(select 1 from friendship f"
-          + "   where f.user_low = least(:user collate \"C\", p.user_id collate \"C\")"
-          + "   and f.user_high = greatest(:user collate \"C\", p.user_id collate \"C\")"
+          + "   where f.user_low = least(v.u collate \"C\", p.user_id collate \"C\")"
+          + "   and f.user_high = greatest(v.u collate \"C\", p.user_id collate \"C\")"
           + "   and f.friends) as friends"
-          + " from conversation c"
-          + " join member m on m.conversation_id = c.id and m.user_id = :user and m.left_at is null"
-          + " left join member p on p.conversation_id = c.id and p.user_id <> :user"
-          + "   and c.type = 'direct'"
-          + " where c.id = :id";
+          + " from unnest(:c::text[], :u::text[]) as v(c, u)"
+          + " left join conversation c on c.id = v.c"
+          + " left join member m on m.conversation_id = c.id and m.user_id = v.u"
+          + "   and m.left_at is null"
+          + " left join member p on p.conversation_id = c.id and p.user_id <> v.u"
+          + "   and c.type = 'direct'";
 
   private final DatabaseClient db;
   private final TransactionalOperator tx;
@@ -71,37 +79,48 @@ public class DatabaseConversationAccess implements ConversationAccess {
   }
 
   @Override
-  public Mono<Void> requireCanSend(String conversationId, String userId) {
+  public Mono<Map<Sender, ApiException>> refusedSenders(Collection<Sender> senders) {
+    if (senders.isEmpty()) {
+      return Mono.just(Map.of());
+    }
+    List<Sender> distinct = List.copyOf(new LinkedHashSet<>(senders));
     return db.sql(CAN_SEND)
-        .bind("id", conversationId)
-        .bind("user", userId)
+        .bind("c", distinct.stream().map(Sender::conversationId).toArray(String[]::new))
+        .bind("u", distinct.stream().map(Sender::userId).toArray(String[]::new))
         .map(
             row ->
-                new Check(
-                    row.get("type", String.class),
-                    Boolean.TRUE.equals(row.get("blocked", Boolean.class)),
-                    Boolean.TRUE.equals(row.get("friends", Boolean.class))))
-        .first()
-        .switchIfEmpty(Mono.error(notMember()))
-        .flatMap(
-            check -> {
-              if (!"direct".equals(check.type())) {
-                return Mono.empty();
-              }
-              if (check.blocked()) {
-                return Mono.error(
-                    ApiException.forbidden(ErrorCodes.BLOCKED, "You cannot write to this user"));
-              }
-              if (!check.friends()) {
-                return Mono.error(
-                    ApiException.forbidden(
-                        ErrorCodes.NOT_FRIENDS, "You are no longer friends with this user"));
-              }
-              return Mono.empty();
-            });
+                Map.entry(
+                    new Sender(row.get("c", String.class), row.get("u", String.class)),
+                    Optional.ofNullable(
+                        refusal(
+                            row.get("type", String.class),
+                            Boolean.TRUE.equals(row.get("member", Boolean.class)),
+                            Boolean.TRUE.equals(row.get("blocked", Boolean.class)),
+                            Boolean.TRUE.equals(row.get("friends", Boolean.class))))))
+        .all()
+        .collect(
+            HashMap<Sender, ApiException>::new,
+            (refused, row) -> row.getValue().ifPresent(e -> refused.put(row.getKey(), e)));
   }
 
-  private record Check(String type, boolean blocked, boolean friends) {}
+  /** Why a sender may not send, or null when they may. */
+  private static ApiException refusal(
+      String type, boolean member, boolean blocked, boolean friends) {
+    if (type == null || !member) {
+      return notMember();
+    }
+    if (!"direct".equals(type)) {
+      return null;
+    }
+    if (blocked) {
+      return ApiException.forbidden(ErrorCodes.BLOCKED, "You cannot write to this user");
+    }
+    if (!friends) {
+      return ApiException.forbidden(
+          ErrorCodes.NOT_FRIENDS, "You are no longer friends with this user");
+    }
+    return null;
+  }
 
   @Override
   public Mono<Long> requireMember(String conversationId, String userId) {
@@ -171,21 +190,17 @@ public class DatabaseConversationAccess implements ConversationAccess {
         .bind("high", high)
         .map(
             row ->
-                new Check(
-                    "direct",
-                    Boolean.TRUE.equals(row.get("blocked", Boolean.class)),
-                    Boolean.TRUE.equals(row.get("friends", Boolean.class))))
+                Optional.ofNullable(
+                    refusal(
+                        "direct",
+                        true,
+                        Boolean.TRUE.equals(row.get("blocked", Boolean.class)),
+                        Boolean.TRUE.equals(row.get("friends", Boolean.class)))))
         .one()
         .flatMap(
-            check -> {
-              if (check.blocked()) {
-                return Mono.error(
-                    ApiException.forbidden(ErrorCodes.BLOCKED, "You cannot write to this user"));
-              }
-              if (!check.friends()) {
-                return Mono.error(
-                    ApiException.forbidden(
-                        ErrorCodes.NOT_FRIENDS, "You are not friends with this user"));
+            refused -> {
+              if (refused.isPresent()) {
+                return Mono.error(refused.get());
               }
               return tx.transactional(createDirect(userId, peerId, Instant.now()))
                   .doOnSuccess(this::evict);

@@ -2,6 +2,7 @@ package com.parley.im.message.send;
 
 import com.parley.im.defaults.ApiException;
 import com.parley.im.message.conversation.ConversationAccess;
+import com.parley.im.message.conversation.ConversationAccess.Sender;
 import com.parley.im.message.send.SendBatcher.Accepted;
 import com.parley.im.message.store.R2dbcMessageStore;
 import com.parley.im.message.store.R2dbcMessageStore.IdempotencyKey;
@@ -9,7 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
@@ -22,13 +23,12 @@ import reactor.core.publisher.Mono;
  * order given.
  *
  * <p>The checks, in order: the kind and body ({@link MessageValidator}, with the sensitive-word
- * filter); the sender's rate ({@link SendRateLimiter}, one Redis call for the list); then,
- * concurrently for all sends of the list, {@link ConversationAccess#requireCanSend} (once per
- * conversation and sender of the list) and, for media kinds, {@link MediaCatalog#requireUpload}. A
- * send whose access check fails but that was stored before (a late resend after an unfriending) is
- * answered with the first message, as PROTOCOL.md promises for every resend. The accepted sends
- * enter the batcher together and in list order, so a device's sends keep their order whatever the
- * checks' timing.
+ * filter); the sender's rate ({@link SendRateLimiter}, one Redis call for the list) and, at the
+ * same time, {@link ConversationAccess#refusedSenders} (one query for the list); then, for media
+ * kinds, {@link MediaCatalog#requireUpload}. A send whose access check fails but that was stored
+ * before (a late resend after an unfriending) is answered with the first message, as PROTOCOL.md
+ * promises for every resend. The accepted sends enter the batcher together and in list order, so a
+ * device's sends keep their order whatever the checks' timing.
  */
 @Service
 public class SendService {
@@ -73,17 +73,31 @@ public class SendService {
         outcomes[i] = SendOutcome.refused(e);
       }
     }
-    // One access check per (conversation, sender) of the list: a device's pipelined sends share it.
-    Map<List<String>, Mono<Void>> accessChecks = new ConcurrentHashMap<>();
+    // One access query for the list: a device's pipelined sends share their sender's row.
+    List<Sender> senders =
+        validIndexes.stream()
+            .map(i -> new Sender(sends.get(i).conversationId(), sends.get(i).userId()))
+            .toList();
     return rateLimiter
         .take(validIndexes.stream().map(i -> sends.get(i).userId()).toList())
+        .zipWith(
+            access
+                .refusedSenders(senders)
+                .map(Optional::of)
+                // The database failed: every send of the list is refused service_unavailable.
+                .onErrorResume(
+                    e -> !(e instanceof ApiException),
+                    e -> {
+                      log.warn("Checking the senders of {} sends failed: {}", senders.size(), e);
+                      return Mono.just(Optional.empty());
+                    }))
         .flatMapMany(
-            decision ->
+            decided ->
                 Flux.range(0, validIndexes.size())
                     .flatMapSequential(
                         j -> {
                           int i = validIndexes.get(j);
-                          long wait = decision.waitMs().get(j);
+                          long wait = decided.getT1().waitMs().get(j);
                           if (wait > 0) {
                             return Mono.just(
                                 new Checked(
@@ -91,7 +105,8 @@ public class SendService {
                                     null,
                                     SendOutcome.rateLimited(SendErrors.rateLimited(), wait)));
                           }
-                          return check(i, sends.get(i), valid.get(j), accessChecks);
+                          Mono<Void> access = accessOf(decided.getT2(), senders.get(j));
+                          return check(i, sends.get(i), valid.get(j), access);
                         },
                         CHECK_CONCURRENCY))
         .collectList()
@@ -115,15 +130,19 @@ public class SendService {
             });
   }
 
+  /** The sender's access check: passed, refused, or failed with the query ({@code empty}). */
+  private static Mono<Void> accessOf(Optional<Map<Sender, ApiException>> refused, Sender sender) {
+    if (refused.isEmpty()) {
+      return Mono.error(new IllegalStateException("the access check failed"));
+    }
+    ApiException refusal = refused.get().get(sender);
+    return refusal == null ? Mono.empty() : Mono.error(refusal);
+  }
+
+  /** The send's remaining checks after its access check ({@code access}), and its outcome. */
   private Mono<Checked> check(
-      int index,
-      SendCommand send,
-      MessageValidator.Valid valid,
-      Map<List<String>, Mono<Void>> accessChecks) {
-    Mono<Void> checks =
-        accessChecks.computeIfAbsent(
-            List.of(send.conversationId(), send.userId()),
-            key -> access.requireCanSend(send.conversationId(), send.userId()).cache());
+      int index, SendCommand send, MessageValidator.Valid valid, Mono<Void> access) {
+    Mono<Void> checks = access;
     if (valid.mediaId() != null) {
       checks = checks.then(media.requireUpload(valid.mediaId(), send.userId()));
     }

@@ -150,6 +150,34 @@ class ConversationAccessIntegrationTests extends MessagingIntegrationTestBase {
   }
 
   @Test
+  void oneQueryAnswersEverySenderOfAList() {
+    User a = user();
+    User b = user();
+    User c = user();
+    String ab = befriend(a, b);
+    String ac = befriend(a, c);
+    forgetFriendship.accept(
+        new FriendshipRemoved(UUID.randomUUID().toString(), Instant.now(), a.id(), c.id(), "x"));
+    User stranger = user();
+    ConversationAccess.Sender allowed = new ConversationAccess.Sender(ab, a.id());
+    ConversationAccess.Sender alsoAllowed = new ConversationAccess.Sender(ab, b.id());
+    ConversationAccess.Sender unfriended = new ConversationAccess.Sender(ac, c.id());
+    ConversationAccess.Sender outsider = new ConversationAccess.Sender(ab, stranger.id());
+    ConversationAccess.Sender nowhere = new ConversationAccess.Sender("d_nothing", a.id());
+
+    Map<ConversationAccess.Sender, ApiException> refused =
+        access
+            .refusedSenders(List.of(allowed, unfriended, outsider, allowed, nowhere, alsoAllowed))
+            .block(WAIT);
+
+    assertThat(refused).containsOnlyKeys(unfriended, outsider, nowhere);
+    assertThat(refused.get(unfriended).code()).isEqualTo("not_friends");
+    assertThat(refused.get(outsider).code()).isEqualTo("not_member");
+    assertThat(refused.get(nowhere).code()).isEqualTo("not_member");
+    assertThat(access.refusedSenders(List.of()).block(WAIT)).isEmpty();
+  }
+
+  @Test
   void strangersAndUnknownConversationsAreNotMembers() {
     User a = user();
     User b = user();
