@@ -24,14 +24,14 @@ import reactor.core.scheduler.Schedulers;
  * PostgreSQL advisory lock, plus {@code FOR UPDATE SKIP LOCKED} on the rows). Each batch of due
  * rows (up to {@code im.outbox.batch-size}) is first shown to every {@link OutboxRelayListener}
  * (each bounded by {@code im.outbox.listener-timeout}; a listener's error is logged and counted and
- * does not stop publishing), then published as a whole, and its confirms are awaited together (ADR
- * 0004); the confirmed prefix is marked published with one update, the first failed row gets its
- * retry delay, and the rows after it stay for a later pass. A row waiting for its retry holds back
- * the rows after it (head of line), so no later row is published in a pass before it. With {@code
- * im.outbox.relay-enabled=false} rows are written and never published by this instance. Cannot
- * promise: exactly once (a crash after the confirms and before the commit publishes the batch
- * again; rows after a failed one may already have reached the broker and are published again after
- * it), so consumers deduplicate by {@code eventId}.
+ * does not stop publishing) while it is published as a whole, and its confirms are awaited together
+ * (ADR 0004); the pass ends when both are done; the confirmed prefix is marked published with one
+ * update, the first failed row gets its retry delay, and the rows after it stay for a later pass. A
+ * row waiting for its retry holds back the rows after it (head of line), so no later row is
+ * published in a pass before it. With {@code im.outbox.relay-enabled=false} rows are written and
+ * never published by this instance. Cannot promise: exactly once (a crash after the confirms and
+ * before the commit publishes the batch again; rows after a failed one may already have reached the
+ * broker and are published again after it), so consumers deduplicate by {@code eventId}.
  */
 public class OutboxRelay implements SmartLifecycle {
 
@@ -209,11 +209,15 @@ public class OutboxRelay implements SmartLifecycle {
       return Mono.just(new Batch(0, false));
     }
     List<OutboxMessage> messages = ready.stream().map(Due::message).toList();
-    return notifyListeners(messages)
-        .then(
-            Mono.fromCallable(() -> publisher.publishAll(messages))
-                .subscribeOn(Schedulers.boundedElastic()))
-        .onErrorResume(RuntimeException.class, e -> Mono.just(new OutboxPublisher.Published(0, e)))
+    // The listeners and the broker work on the batch at the same time: a pass takes the longer of
+    // the two, not their sum.
+    Mono<OutboxPublisher.Published> publishing =
+        Mono.fromCallable(() -> publisher.publishAll(messages))
+            .subscribeOn(Schedulers.boundedElastic())
+            .onErrorResume(
+                RuntimeException.class, e -> Mono.just(new OutboxPublisher.Published(0, e)));
+    return Mono.zip(notifyListeners(messages).thenReturn(true), publishing)
+        .map(done -> done.getT2())
         .flatMap(
             result -> {
               int confirmed = Math.max(0, Math.min(result.confirmed(), ready.size()));
