@@ -22,20 +22,29 @@ import reactor.core.scheduler.Schedulers;
  * are retried with a growing delay ({@code im.outbox.retry-backoff}, doubled per attempt up to
  * {@code max-retry-backoff}). Across replicas only one relay works at a time (a transaction-scoped
  * PostgreSQL advisory lock, plus {@code FOR UPDATE SKIP LOCKED} on the rows). Each batch of due
- * rows (up to {@code im.outbox.batch-size}) is first shown to every {@link OutboxRelayListener}
- * (each bounded by {@code im.outbox.listener-timeout}; a listener's error is logged and counted and
- * does not stop publishing) while it is published as a whole, and its confirms are awaited together
- * (ADR 0004); the pass ends when both are done; the confirmed prefix is marked published with one
- * update, the first failed row gets its retry delay, and the rows after it stay for a later pass. A
- * row waiting for its retry holds back the rows after it (head of line), so no later row is
- * published in a pass before it. With {@code im.outbox.relay-enabled=false} rows are written and
- * never published by this instance. Cannot promise: exactly once (a crash after the confirms and
- * before the commit publishes the batch again; rows after a failed one may already have reached the
- * broker and are published again after it), so consumers deduplicate by {@code eventId}.
+ * rows (up to {@code im.outbox.batch-size}) is shown to every {@link OutboxRelayListener} (each
+ * bounded by {@code im.outbox.listener-timeout}) while it is published as a whole, and its confirms
+ * are awaited together (ADR 0004); the pass ends when both are done. When a listener fails or times
+ * out, nothing of the batch counts as published and the whole batch is relayed again after the
+ * retry delay (message-service's pushes are as durable as its events), up to {@value
+ * #LISTENER_ATTEMPTS} passes; after that it is published without the listener, logged and counted
+ * ({@link #listenerFailures}). Otherwise the confirmed prefix is marked published with one update,
+ * the first failed row gets its retry delay, and the rows after it stay for a later pass. A row
+ * waiting for its retry holds back the rows after it (head of line), so no later row is published
+ * in a pass before it. With {@code im.outbox.relay-enabled=false} rows are written and never
+ * published by this instance. Cannot promise: exactly once (a crash after the confirms and before
+ * the commit publishes the batch again; rows after a failed one may already have reached the broker
+ * and are published again after it), so consumers deduplicate by {@code eventId}.
  */
 public class OutboxRelay implements SmartLifecycle {
 
   private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
+
+  /**
+   * Passes of a batch that fail on a listener before the batch is published without it (a listener
+   * that keeps failing must not hold every later event back for ever).
+   */
+  static final int LISTENER_ATTEMPTS = 5;
 
   private static final String SELECT_DUE =
       "select id, event_id, destination, event_type, payload, attempts,"
@@ -216,10 +225,16 @@ public class OutboxRelay implements SmartLifecycle {
             .subscribeOn(Schedulers.boundedElastic())
             .onErrorResume(
                 RuntimeException.class, e -> Mono.just(new OutboxPublisher.Published(0, e)));
-    return Mono.zip(notifyListeners(messages).thenReturn(true), publishing)
-        .map(done -> done.getT2())
+    return Mono.zip(notifyListeners(messages), publishing)
         .flatMap(
-            result -> {
+            done -> {
+              OutboxPublisher.Published result = done.getT2();
+              if (!done.getT1() && ready.get(0).attempts() < LISTENER_ATTEMPTS) {
+                // A listener failed: nothing counts as published, and the whole batch (listeners
+                // and broker) is relayed again after the head row's retry delay.
+                return markFailed(ready.get(0), new IllegalStateException("a listener failed"))
+                    .thenReturn(new Batch(0, false));
+              }
               int confirmed = Math.max(0, Math.min(result.confirmed(), ready.size()));
               Mono<Void> failed =
                   confirmed < ready.size()
@@ -234,8 +249,11 @@ public class OutboxRelay implements SmartLifecycle {
             });
   }
 
-  /** Shows the batch to every listener, one after the other; never fails. */
-  private Mono<Void> notifyListeners(List<OutboxMessage> messages) {
+  /**
+   * Shows the batch to every listener, one after the other; never fails, emits whether every
+   * listener succeeded in time.
+   */
+  private Mono<Boolean> notifyListeners(List<OutboxMessage> messages) {
     List<OutboxRelayListener> current = listeners;
     if (current == null) {
       current = listenerSource.get();
@@ -246,18 +264,18 @@ public class OutboxRelay implements SmartLifecycle {
             listener ->
                 Mono.defer(() -> listener.relaying(messages))
                     .timeout(properties.listenerTimeout())
+                    .thenReturn(true)
                     .onErrorResume(
                         e -> {
                           listenerFailures.incrementAndGet();
                           log.warn(
-                              "Outbox relay listener {} failed on a batch of {} rows; publishing"
-                                  + " anyway: {}",
+                              "Outbox relay listener {} failed on a batch of {} rows: {}",
                               listener.getClass().getName(),
                               messages.size(),
                               e.toString());
-                          return Mono.empty();
+                          return Mono.just(false);
                         }))
-        .then();
+        .all(succeeded -> succeeded);
   }
 
   private Mono<Void> markPublished(List<OutboxMessage> published) {

@@ -33,10 +33,12 @@ import tools.jackson.databind.json.JsonMapper;
  * order, which is seq order within a conversation.
  *
  * <p>Promises: a message committed before a crash is pushed after the restart (its outbox row is
- * relayed then); a member removed before the relay's pass is not pushed to. Cannot promise: that a
- * push arrives, or arrives once (a retried relay batch pushes again; the gateway's redelivery and
- * the client's catch-up by {@code afterSeq} repair losses, and clients drop a {@code
- * (conversationId, seq)} they have).
+ * relayed then); a fan-out that fails or outlasts {@code im.outbox.listener-timeout} fails the
+ * relay's pass, and the batch is fanned out again (up to five passes, {@link
+ * com.parley.im.defaults.outbox.OutboxRelay}); a member removed before the relay's pass is not
+ * pushed to. Cannot promise: that a push arrives, or arrives once (a retried batch pushes again;
+ * the gateway's redelivery and the client's catch-up by {@code afterSeq} repair losses, and clients
+ * drop a {@code (conversationId, seq)} they have).
  */
 @Component
 public class MessageFanOut implements OutboxRelayListener {

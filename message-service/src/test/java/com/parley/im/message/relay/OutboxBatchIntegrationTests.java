@@ -22,8 +22,9 @@ import reactor.core.publisher.Flux;
 
 /**
  * The shared outbox relay (im-service-defaults) in this service, against the real broker: a batch
- * is published and confirmed together, listeners see it first, a listener's failure does not stop
- * it, and a failed row holds back the rows after it while the rows before it count as published.
+ * is published and confirmed together, listeners see it before it counts as published, a listener's
+ * failure holds the batch back (for five passes at most), and a failed row holds back the rows
+ * after it while the rows before it count as published.
  */
 class OutboxBatchIntegrationTests extends MessagingIntegrationTestBase {
 
@@ -101,17 +102,47 @@ class OutboxBatchIntegrationTests extends MessagingIntegrationTestBase {
   }
 
   @Test
-  void aFailingListenerDoesNotStopPublishing() {
-    var tap = tap(Destinations.READ_POSITION_MOVED);
+  void aFailingListenerHoldsTheBatchBackUntilItSucceeds() {
     String conversation = "c-" + UUID.randomUUID();
     long failuresBefore = relay.listenerFailures();
     listener.failing(true);
 
     List<String> ids = appendInOneTransaction(conversation, 3);
 
-    assertThat(received(tap, conversation, 3)).isEqualTo(seqs(1, 3));
+    // Retried (200 ms, then 400 and 500 ms apart): failing every time, and nothing published.
+    awaitTrue(() -> relay.listenerFailures() >= failuresBefore + 2);
+    assertThat(published(ids)).isZero();
+
+    var tap = tap(Destinations.READ_POSITION_MOVED);
+    listener.failing(false);
     awaitTrue(() -> published(ids) == 3);
-    assertThat(relay.listenerFailures()).isGreaterThan(failuresBefore);
+    assertThat(
+            listener.seen.stream()
+                .flatMap(batch -> batch.eventIds().stream())
+                .filter(ids::contains)
+                .toList())
+        .isEqualTo(ids);
+    assertThat(received(tap, conversation, 3)).isEqualTo(seqs(1, 3));
+  }
+
+  @Test
+  void aListenerThatKeepsFailingIsGivenUpOnAfterFiveAttempts() {
+    var tap = tap(Destinations.READ_POSITION_MOVED);
+    String conversation = "c-" + UUID.randomUUID();
+    listener.failing(true);
+
+    List<String> ids = appendInOneTransaction(conversation, 2);
+
+    awaitTrue(() -> published(ids) == 2);
+    assertThat(
+            count(
+                "select max(attempts) from outbox_event where event_id in ('"
+                    + String.join("','", ids)
+                    + "')"))
+        .isEqualTo(5);
+    assertThat(listener.seen.stream().flatMap(b -> b.eventIds().stream()).filter(ids::contains))
+        .isEmpty();
+    assertThat(received(tap, conversation, 2)).isEqualTo(seqs(1, 2));
   }
 
   @Test
