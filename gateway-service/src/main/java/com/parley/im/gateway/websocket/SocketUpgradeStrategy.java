@@ -1,10 +1,16 @@
 package com.parley.im.gateway.websocket;
 
+import java.util.Map;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.io.buffer.NettyDataBufferFactory;
+import org.springframework.http.HttpCookie;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.http.server.reactive.ServerHttpResponseDecorator;
+import org.springframework.util.CollectionUtils;
+import org.springframework.util.LinkedMultiValueMap;
+import org.springframework.util.MultiValueMap;
 import org.springframework.web.reactive.socket.HandshakeInfo;
 import org.springframework.web.reactive.socket.WebSocketHandler;
 import org.springframework.web.reactive.socket.server.RequestUpgradeStrategy;
@@ -14,11 +20,15 @@ import reactor.netty.http.server.HttpServerResponse;
 import reactor.netty.http.server.WebsocketServerSpec;
 
 /**
- * Spring's Reactor Netty upgrade, except that handlers get an {@link AbortableSession}. The
- * WebSocket spec sets the hard frame limit (larger frames: Netty closes with 1009); pings are
- * answered by Netty and never reach the handler.
+ * Spring's Reactor Netty upgrade, except that handlers get an {@link AbortableSession} whose
+ * handshake info keeps no request headers, cookies or principal (an idle socket should cost little
+ * heap). The WebSocket spec sets the hard frame limit (larger frames: Netty closes with 1009);
+ * pings are answered by Netty and never reach the handler.
  */
 final class SocketUpgradeStrategy implements RequestUpgradeStrategy {
+
+  private static final MultiValueMap<String, HttpCookie> EMPTY_COOKIES =
+      CollectionUtils.unmodifiableMultiValueMap(new LinkedMultiValueMap<>());
 
   private final WebsocketServerSpec spec;
 
@@ -34,7 +44,19 @@ final class SocketUpgradeStrategy implements RequestUpgradeStrategy {
       Supplier<HandshakeInfo> handshakeInfoFactory) {
     ServerHttpResponse response = exchange.getResponse();
     HttpServerResponse reactorResponse = ServerHttpResponseDecorator.getNativeResponse(response);
-    HandshakeInfo handshakeInfo = handshakeInfoFactory.get();
+    HandshakeInfo handshake = handshakeInfoFactory.get();
+    // The session keeps only what the socket uses: not the request's headers (with the bearer
+    // token), cookies or principal (the socket's identity was taken from them before the upgrade).
+    HandshakeInfo handshakeInfo =
+        new HandshakeInfo(
+            handshake.getUri(),
+            HttpHeaders.EMPTY,
+            EMPTY_COOKIES,
+            Mono.empty(),
+            handshake.getSubProtocol(),
+            handshake.getRemoteAddress(),
+            Map.of(),
+            handshake.getLogPrefix());
     NettyDataBufferFactory bufferFactory = (NettyDataBufferFactory) response.bufferFactory();
     return response
         .setComplete()
