@@ -2,13 +2,10 @@ package com.parley.im.gateway.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
-import static org.mockito.ArgumentMatchers.anyString;
-import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -17,7 +14,6 @@ import org.junit.jupiter.api.Test;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscriber;
 import org.reactivestreams.Subscription;
-import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import org.springframework.web.reactive.socket.CloseStatus;
 import org.springframework.web.reactive.socket.WebSocketMessage;
 import org.springframework.web.reactive.socket.WebSocketSession;
@@ -30,7 +26,7 @@ class ClientSessionTests {
 
   @Test
   void aClientThatDoesNotReadIsDisconnectedOnceTheQueueIsFull() {
-    WebSocketSession socket = socket();
+    WebSocketSession socket = TestSessions.socket();
     // The socket's writer takes nothing: like a peer whose TCP window stays closed.
     when(socket.send(any()))
         .thenAnswer(
@@ -57,7 +53,7 @@ class ClientSessionTests {
 
   @Test
   void framesGoOutInOrderAndTheClosingFrameIsTheLastBeforeTheCloseFrame() {
-    WebSocketSession socket = socket();
+    WebSocketSession socket = TestSessions.socket();
     List<String> written = new CopyOnWriteArrayList<>();
     when(socket.send(any()))
         .thenAnswer(
@@ -81,7 +77,7 @@ class ClientSessionTests {
 
   @Test
   void aConnectionThatEndedIsNotClosedAgain() {
-    WebSocketSession socket = socket();
+    WebSocketSession socket = TestSessions.socket();
     when(socket.send(any()))
         .thenAnswer(call -> Flux.from(call.<Publisher<WebSocketMessage>>getArgument(0)).then());
     ClientSession session = new ClientSession("u", "d", "s", socket, () -> {}, 16);
@@ -94,7 +90,7 @@ class ClientSessionTests {
   @Test
   void aMessageFrameIsKeptUntilARecvCoversItAndWrittenAgainOnceDue() {
     List<String> written = new CopyOnWriteArrayList<>();
-    ClientSession session = writingSession(written, 16);
+    ClientSession session = TestSessions.writingSession(written, 16);
     long interval = Duration.ofSeconds(10).toNanos();
 
     assertThat(session.sendAndKeep("c1", 1, "c1/1", 100)).isEqualTo(ClientSession.Kept.KEPT);
@@ -120,7 +116,7 @@ class ClientSessionTests {
 
   @Test
   void beyondThePendingLimitTheOldestFrameIsForgotten() {
-    ClientSession session = writingSession(new CopyOnWriteArrayList<>(), 16);
+    ClientSession session = TestSessions.writingSession(new CopyOnWriteArrayList<>(), 16);
     session.sendAndKeep("c", 1, "1", 2);
     session.sendAndKeep("c", 2, "2", 2);
     assertThat(session.sendAndKeep("c", 3, "3", 2))
@@ -132,7 +128,7 @@ class ClientSessionTests {
 
   @Test
   void redeliveryFillsAtMostHalfTheOutboundQueueAndAClosedSocketKeepsNothing() {
-    WebSocketSession socket = socket();
+    WebSocketSession socket = TestSessions.socket();
     when(socket.send(any()))
         .thenAnswer(
             call -> {
@@ -152,32 +148,6 @@ class ClientSessionTests {
     session.close(CloseStatus.GOING_AWAY, null);
     assertThat(session.pendingFrames()).isZero();
     assertThat(session.sendAndKeep("c", 4, "m4", 100)).isEqualTo(ClientSession.Kept.NOT_QUEUED);
-  }
-
-  private static ClientSession writingSession(List<String> written, int queueLimit) {
-    WebSocketSession socket = socket();
-    when(socket.send(any()))
-        .thenAnswer(
-            call ->
-                Flux.from(call.<Publisher<WebSocketMessage>>getArgument(0))
-                    .doOnNext(m -> written.add(m.getPayloadAsText()))
-                    .then());
-    ClientSession session = new ClientSession("u", "d", "s", socket, () -> {}, queueLimit);
-    session.writeAll().subscribe();
-    return session;
-  }
-
-  private static WebSocketSession socket() {
-    WebSocketSession socket = mock(WebSocketSession.class);
-    when(socket.getId()).thenReturn("socket-1");
-    when(socket.textMessage(anyString()))
-        .thenAnswer(
-            call ->
-                new WebSocketMessage(
-                    WebSocketMessage.Type.TEXT,
-                    DefaultDataBufferFactory.sharedInstance.wrap(
-                        call.<String>getArgument(0).getBytes(StandardCharsets.UTF_8))));
-    return socket;
   }
 
   /** Subscribes and never asks for anything. */

@@ -1,23 +1,16 @@
 package com.parley.im.gateway.websocket;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyString;
-import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.spy;
 import static org.mockito.Mockito.when;
 
 import com.parley.im.gateway.session.ClientSession;
 import com.parley.im.gateway.session.FrameEncoder;
-import java.nio.charset.StandardCharsets;
+import com.parley.im.gateway.session.TestSessions;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
-import org.reactivestreams.Publisher;
-import org.springframework.core.io.buffer.DefaultDataBufferFactory;
-import org.springframework.web.reactive.socket.WebSocketMessage;
-import org.springframework.web.reactive.socket.WebSocketSession;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 import tools.jackson.databind.JsonNode;
@@ -77,23 +70,6 @@ class FrameDispatcherTests {
   }
 
   private ClientSession session() {
-    WebSocketSession socket = mock(WebSocketSession.class);
-    when(socket.getId()).thenReturn("socket-1");
-    when(socket.textMessage(anyString()))
-        .thenAnswer(
-            call ->
-                new WebSocketMessage(
-                    WebSocketMessage.Type.TEXT,
-                    DefaultDataBufferFactory.sharedInstance.wrap(
-                        call.<String>getArgument(0).getBytes(StandardCharsets.UTF_8))));
-    when(socket.send(any()))
-        .thenAnswer(
-            call ->
-                Flux.from(call.<Publisher<WebSocketMessage>>getArgument(0))
-                    .doOnNext(m -> written.add(m.getPayloadAsText()))
-                    .then());
-    ClientSession session = new ClientSession("u", "d", "s", socket, () -> {}, 16);
-    session.writeAll().subscribe();
-    return session;
+    return TestSessions.writingSession(written, 16);
   }
 }
