@@ -16,6 +16,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param relayEnabled false: rows are written but this instance never publishes them (for tests
  *     that need committed, unpublished rows, such as a crash between commit and publish)
  * @param listenerTimeout how long the relay waits for one {@link OutboxRelayListener} per batch
+ * @param gatherDelay how long the relay waits after a commit woke it before its pass, so that
+ *     commits landing meanwhile share the pass (0: at once)
  */
 @ConfigurationProperties("im.outbox")
 public record OutboxProperties(
@@ -26,4 +28,5 @@ public record OutboxProperties(
     @DefaultValue("60s") Duration maxRetryBackoff,
     @DefaultValue("7d") Duration retention,
     @DefaultValue("true") boolean relayEnabled,
-    @DefaultValue("2s") Duration listenerTimeout) {}
+    @DefaultValue("2s") Duration listenerTimeout,
+    @DefaultValue("0ms") Duration gatherDelay) {}

@@ -112,7 +112,8 @@ public class OutboxRelay implements SmartLifecycle {
             // One drain at a time, so this relay never publishes two batches concurrently.
             .concatMap(
                 tick ->
-                    drain()
+                    gather()
+                        .then(drain())
                         .onErrorResume(
                             e -> {
                               log.warn("Outbox relay pass failed; retrying on the next tick", e);
@@ -121,6 +122,12 @@ public class OutboxRelay implements SmartLifecycle {
                 1)
             .name("outbox.relay")
             .subscribe();
+  }
+
+  /** Waits {@code im.outbox.gather-delay} (commits meanwhile wake no second pass). */
+  private Mono<Long> gather() {
+    Duration delay = properties.gatherDelay();
+    return delay.isZero() ? Mono.empty() : Mono.delay(delay);
   }
 
   private void startCleaning() {

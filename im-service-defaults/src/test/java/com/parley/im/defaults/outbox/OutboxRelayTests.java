@@ -25,7 +25,8 @@ class OutboxRelayTests {
             Duration.ofSeconds(1),
             Duration.ofDays(1),
             false,
-            Duration.ofSeconds(1));
+            Duration.ofSeconds(1),
+            Duration.ZERO);
     // No database and no outbox: a disabled relay must touch neither.
     OutboxRelay relay =
         new OutboxRelay(null, null, null, message -> published.incrementAndGet(), disabled);
