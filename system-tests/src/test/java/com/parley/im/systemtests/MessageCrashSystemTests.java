@@ -8,7 +8,6 @@ import com.parley.im.systemtests.ParleyClient.Session;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -63,26 +62,18 @@ class MessageCrashSystemTests {
    * circuit to message-service is still open from the restart (503): the resend is idempotent.
    */
   private Response sendText(Session from, String conversationId, String clientMsgId) {
-    AtomicReference<Response> last = new AtomicReference<>();
-    await("message-service stores " + clientMsgId)
-        .atMost(Duration.ofSeconds(60))
-        .pollInterval(Duration.ofMillis(500))
-        .until(
-            () -> {
-              last.set(
-                  client.post(
-                      "/api/conversations/" + conversationId + "/messages",
-                      Map.of(
-                          "clientMsgId",
-                          clientMsgId,
-                          "kind",
-                          "text",
-                          "body",
-                          Map.of("text", "stored just before the crash")),
-                      from.accessToken()));
-              return last.get().status() == 201 || last.get().status() == 200;
-            });
-    return last.get();
+    return client.postUntil(
+        "message-service stores " + clientMsgId,
+        "/api/conversations/" + conversationId + "/messages",
+        Map.of(
+            "clientMsgId",
+            clientMsgId,
+            "kind",
+            "text",
+            "body",
+            Map.of("text", "stored just before the crash")),
+        from.accessToken(),
+        answer -> answer.status() == 201 || answer.status() == 200);
   }
 
   @Test

@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicReference;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -123,18 +122,12 @@ class OutboxCrashSystemTests {
    * (404) or the gateway's circuit to it is still open from the restart (503).
    */
   private Response sendRequest(Session from, Session to) {
-    AtomicReference<Response> last = new AtomicReference<>();
-    await("relation-service takes a friend request from " + from.account().username())
-        .atMost(Duration.ofSeconds(60))
-        .pollInterval(Duration.ofMillis(500))
-        .until(
-            () -> {
-              last.set(
-                  client.post(
-                      "/api/friend-requests", Map.of("toUserId", id(to)), from.accessToken()));
-              return last.get().status() != 404 && last.get().status() != 503;
-            });
-    return last.get();
+    return client.postUntil(
+        "relation-service takes a friend request from " + from.account().username(),
+        "/api/friend-requests",
+        Map.of("toUserId", id(to)),
+        from.accessToken(),
+        answer -> answer.status() != 404 && answer.status() != 503);
   }
 
   @Test

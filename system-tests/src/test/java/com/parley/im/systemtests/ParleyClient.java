@@ -21,6 +21,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -96,6 +97,25 @@ public final class ParleyClient {
 
   public Response post(String path, Object body, String token) {
     return send(withBody(request(path, token), "POST", body));
+  }
+
+  /**
+   * Posts again every 500 ms, for up to 60 s, until {@code done} accepts the answer (as a client
+   * does while a restarted service is not reachable yet); answers that answer. Only for posts that
+   * are safe to repeat.
+   */
+  public Response postUntil(
+      String what, String path, Object body, String token, Predicate<Response> done) {
+    AtomicReference<Response> last = new AtomicReference<>();
+    await(what)
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(500))
+        .until(
+            () -> {
+              last.set(post(path, body, token));
+              return done.test(last.get());
+            });
+    return last.get();
   }
 
   public Response patch(String path, Object body, String token) {
