@@ -11,9 +11,7 @@ import com.parley.im.protocol.ErrorCodes;
 import com.parley.im.protocol.Frames;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +20,6 @@ import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.ReactiveTransactionManager;
 import org.springframework.transaction.reactive.TransactionalOperator;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -50,9 +47,11 @@ public class Positions {
   private static final Logger log = LoggerFactory.getLogger(Positions.class);
 
   // Moves each device's position if it is an active member's and the seq is ahead (clamped to the
-  // conversation's last seq); answers, for each moved row, the highest position of the user's
-  // other devices before this statement. One row per device (a batch may name one twice), inserted
-  // in key order so that two concurrent batches lock rows in the same order.
+  // conversation's last seq), one row per device (a batch may name one twice), inserted in key
+  // order so that two concurrent batches lock rows in the same order. Answers each conversation
+  // and user whose highest position across devices moved, with that position: the highest moved
+  // device passed every device that did not move, whose positions are all in the smallest of the
+  // moved devices' "others" (each device's own old position is below its new one).
   private static final String DELIVERED =
       "with wanted as ("
           + " select v.c, v.u, v.d, max(v.s) as s"
@@ -69,12 +68,16 @@ public class Positions {
           + " on conflict (conversation_id, user_id, device_id) do update"
           + " set delivered_seq = excluded.delivered_seq, updated_at = now()"
           + " where device_position.delivered_seq < excluded.delivered_seq"
-          + " returning conversation_id, user_id, device_id, delivered_seq)"
-          + " select moved.conversation_id, moved.user_id, moved.device_id, moved.delivered_seq,"
+          + " returning conversation_id, user_id, device_id, delivered_seq),"
+          // The user's other devices' highest position before this statement, per moved device.
+          + " compared as ("
+          + " select moved.conversation_id, moved.user_id, moved.delivered_seq,"
           + " (select coalesce(max(p.delivered_seq), 0) from device_position p"
           + "   where p.conversation_id = moved.conversation_id and p.user_id = moved.user_id"
           + "   and p.device_id <> moved.device_id) as others"
-          + " from moved";
+          + " from moved)"
+          + " select conversation_id, user_id, max(delivered_seq) from compared"
+          + " group by conversation_id, user_id having max(delivered_seq) > min(others)";
 
   private static final String READ =
       "update member m set read_seq = least(:seq, c.last_seq), change_xid = pg_current_xact_id()"
@@ -117,15 +120,14 @@ public class Positions {
 
   /**
    * Records many {@code recv}s in one statement (the frames of a batch from {@code client-frames}).
-   * A device named twice counts with its highest seq; seqs of 0 or less are ignored. Completes with
-   * the new positions of the devices that moved (clamped seqs), after the delivered receipts they
-   * call for were pushed: one per conversation and user whose highest position across devices
-   * moved, with that position.
+   * A device named twice counts with its highest seq; seqs of 0 or less are ignored. Completes once
+   * the delivered receipts the batch calls for were pushed: one per conversation and user whose
+   * highest position across devices moved, with that position.
    */
-  public Mono<List<Recv>> delivered(List<Recv> recvs) {
+  public Mono<Void> delivered(List<Recv> recvs) {
     List<Recv> wanted = recvs.stream().filter(r -> r.seq() > 0).toList();
     if (wanted.isEmpty()) {
-      return Mono.just(List.of());
+      return Mono.empty();
     }
     return db.sql(DELIVERED)
         .bind("c", wanted.stream().map(Recv::conversationId).toArray(String[]::new))
@@ -134,44 +136,17 @@ public class Positions {
         .bind("s", wanted.stream().map(Recv::seq).toArray(Long[]::new))
         .map(
             row ->
-                new MovedDevice(
-                    new Recv(
-                        row.get(0, String.class),
-                        row.get(1, String.class),
-                        row.get(2, String.class),
-                        row.get(3, Long.class)),
-                    row.get(4, Long.class)))
+                new UserDelivered(
+                    row.get(0, String.class), row.get(1, String.class), row.get(2, Long.class)))
         .all()
-        .collectList()
-        .flatMap(
-            moved ->
-                deliveredReceipts(moved)
-                    .thenReturn(moved.stream().map(MovedDevice::position).toList()));
-  }
-
-  /** A device position that moved; {@code others}: the user's other devices' highest before. */
-  private record MovedDevice(Recv position, long others) {}
-
-  /**
-   * The user's highest position moved when the highest moved device passed every device that did
-   * not move; those are covered by the smallest {@code others} of the moved devices (each device's
-   * own old position is below its new one).
-   */
-  private Mono<Void> deliveredReceipts(List<MovedDevice> moved) {
-    Map<List<String>, long[]> perUser = new LinkedHashMap<>();
-    for (MovedDevice device : moved) {
-      Recv position = device.position();
-      perUser.merge(
-          List.of(position.conversationId(), position.userId()),
-          new long[] {position.seq(), device.others()},
-          (a, b) -> new long[] {Math.max(a[0], b[0]), Math.min(a[1], b[1])});
-    }
-    return Flux.fromIterable(perUser.entrySet())
-        .filter(e -> e.getValue()[0] > e.getValue()[1])
-        .concatMap(e -> deliveredReceipt(e.getKey().get(0), e.getKey().get(1), e.getValue()[0]))
+        .concatMap(
+            moved -> deliveredReceipt(moved.conversationId(), moved.userId(), moved.position()))
         .collectList()
         .flatMap(lists -> push(lists.stream().flatMap(List::stream).toList()));
   }
+
+  /** A user's highest delivered position across devices that moved. */
+  private record UserDelivered(String conversationId, String userId, long position) {}
 
   private Mono<List<Delivery>> deliveredReceipt(
       String conversationId, String userId, long position) {
