@@ -16,17 +16,10 @@ public class GatewayBlockHoundIntegration implements BlockHoundIntegration {
     for (String method : new String[] {"newBucket", "pushId", "nextId"}) {
       builder.allowBlockingCallsInside("io.netty.resolver.dns.DnsQueryIdSpace", method);
     }
-    // Lettuce 6.8 guards each command write with a ReentrantLock held only for that write; two
-    // event loops writing at once park for microseconds. An error thrown from inside that lock
-    // corrupts its state and the next writer spins forever (seen: an event loop at 100 % CPU and
-    // every request on it hanging), so it must not be interrupted.
-    for (String method : new String[] {"incrementWriters", "decrementWriters", "doExclusive"}) {
-      builder.allowBlockingCallsInside("io.lettuce.core.protocol.SharedLock", method);
-    }
     // Resilience4j records each call's outcome in its circuit breaker's sliding window under a
     // ReentrantLock held for that update only; two event loops finishing calls through one breaker
     // at once park for microseconds. Seen in RoutingTests; an error thrown there would leave the
-    // lock's queue in an unknown state, like Lettuce's above.
+    // lock's queue in an unknown state (as with Lettuce's lock, allowed project-wide).
     builder.allowBlockingCallsInside(
         "io.github.resilience4j.core.metrics.FixedSizeSlidingWindowMetrics", "record");
     builder.allowBlockingCallsInside(

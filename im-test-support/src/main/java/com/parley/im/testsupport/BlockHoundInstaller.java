@@ -49,8 +49,10 @@ public class BlockHoundInstaller implements LauncherSessionListener {
               // there leaves Lettuce's writer count broken and every later Redis command of the
               // JVM hangs (seen in message-service's tests under load).
               .allowBlockingCallsInside("io.lettuce.core.protocol.SharedLock", "incrementWriters")
+              .allowBlockingCallsInside("io.lettuce.core.protocol.SharedLock", "decrementWriters")
               .allowBlockingCallsInside(
                   "io.lettuce.core.protocol.SharedLock", "lockWritersExclusive")
+              .allowBlockingCallsInside("io.lettuce.core.protocol.SharedLock", "doExclusive")
               // Spring Data Redis hands out its one shared connection under a lock; threads that
               // ask at the same moment park briefly (connecting happens once, at start-up).
               .allowBlockingCallsInside(
