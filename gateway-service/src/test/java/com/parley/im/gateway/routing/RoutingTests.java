@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.parley.im.gateway.GatewayIntegrationTest;
 import com.parley.im.gateway.TestTokens;
+import com.parley.im.testsupport.TestServiceTokens;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -11,13 +12,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Flux;
 
 class RoutingTests extends GatewayIntegrationTest {
+
+  @LocalManagementPort int managementPort;
 
   @ParameterizedTest(name = "{0} {1} -> {2}")
   @CsvSource({
@@ -108,6 +113,8 @@ class RoutingTests extends GatewayIntegrationTest {
         "/internal/anything",
         "/actuator/env",
         "/actuator/prometheus",
+        "/actuator/health/readiness",
+        "/actuator/metrics",
         "/api/users/%2e%2e/%2e%2e/internal/ws-tickets/redeem",
         "/api/users/../../internal/x",
       })
@@ -131,8 +138,60 @@ class RoutingTests extends GatewayIntegrationTest {
   }
 
   @Test
-  void theGatewaysOwnHealthIsOpenForProbes() {
-    http.get().uri("/actuator/health/liveness").exchange().expectStatus().isOk();
+  void theGatewaysOwnProbesAreOpenOnThePublicPort() {
+    http.get().uri("/livez").exchange().expectStatus().isOk();
+    http.get()
+        .uri("/readyz")
+        .header("Authorization", "Bearer stale")
+        .exchange()
+        .expectStatus()
+        .isOk()
+        .expectBody()
+        .jsonPath("$.status")
+        .isEqualTo("UP");
+  }
+
+  /**
+   * The actuator lives on the management port (ADR 0007): health and prometheus open, the rest only
+   * with a service credential (a user's access token is not one).
+   */
+  @Test
+  void theManagementPortServesHealthAndMetricsAndGuardsTheRest() {
+    WebTestClient management =
+        WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + managementPort).build();
+    management.get().uri("/actuator/health/readiness").exchange().expectStatus().isOk();
+    management
+        .get()
+        .uri("/actuator/prometheus")
+        .exchange()
+        .expectStatus()
+        .isOk()
+        .expectBody(String.class)
+        .value(body -> assertThat(body).contains("jvm_memory_used_bytes"));
+    for (String credential :
+        List.of(
+            "Bearer " + TestTokens.valid(TestTokens.newIdentity()),
+            TestServiceTokens.signedWithAnotherKey(),
+            TestServiceTokens.expired())) {
+      management
+          .get()
+          .uri("/actuator/metrics")
+          .header("Authorization", credential)
+          .exchange()
+          .expectStatus()
+          .isUnauthorized()
+          .expectBody()
+          .jsonPath("$.code")
+          .isEqualTo("service_unauthorized");
+    }
+    management.get().uri("/actuator/metrics").exchange().expectStatus().isUnauthorized();
+    management
+        .get()
+        .uri("/actuator/metrics")
+        .header("Authorization", TestServiceTokens.authorization())
+        .exchange()
+        .expectStatus()
+        .isOk();
   }
 
   @Test
