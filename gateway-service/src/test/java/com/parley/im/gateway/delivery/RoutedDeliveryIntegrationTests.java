@@ -205,6 +205,12 @@ class RoutedDeliveryIntegrationTests {
     assertThat(opened)
         .containsEntry("change", "opened")
         .containsEntry("instanceId", instanceId(gateway));
+    // The table's marker, as presence keeps it: the routing table is complete (ADR 0008).
+    gateway
+        .getBean(ReactiveStringRedisTemplate.class)
+        .opsForValue()
+        .set(TestInfrastructure.get().redisPrefix("presence") + "table", "1")
+        .block(Duration.ofSeconds(5));
     gateway
         .getBean(ReactiveStringRedisTemplate.class)
         .opsForHash()

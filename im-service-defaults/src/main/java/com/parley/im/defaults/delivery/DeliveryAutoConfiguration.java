@@ -1,5 +1,8 @@
 package com.parley.im.defaults.delivery;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
@@ -37,9 +40,19 @@ public class DeliveryAutoConfiguration {
       ReactiveStringRedisTemplate redis,
       ConnectionFactory rabbit,
       ObjectProvider<JsonMapper> json,
+      ObjectProvider<MeterRegistry> meters,
       @Value("${im.delivery.presence-key-prefix:presence:}") String presenceKeyPrefix,
-      @Value("${spring.cloud.stream.rabbit.default.producer.prefix:}") String brokerPrefix) {
+      @Value("${spring.cloud.stream.rabbit.default.producer.prefix:}") String brokerPrefix,
+      @Value("${im.delivery.parking-limit:100000}") int parkingLimit,
+      @Value("${im.delivery.park-timeout:30s}") Duration parkTimeout) {
     return new RoutedDeliveryPublisher(
-        redis, rabbit, json.getIfAvailable(JsonMapper::new), presenceKeyPrefix, brokerPrefix);
+        redis,
+        rabbit,
+        json.getIfAvailable(JsonMapper::new),
+        presenceKeyPrefix,
+        brokerPrefix,
+        meters.getIfAvailable(SimpleMeterRegistry::new),
+        parkingLimit,
+        parkTimeout);
   }
 }
