@@ -21,8 +21,9 @@ import reactor.core.scheduler.Schedulers;
  * lost its data; also at presence's first start), one instance when it renewed a lease that
  * presence no longer had (its routes were swept while it lived).
  *
- * <p>Transient: a request that is lost is asked again, at the instance's next renewal (its lease is
- * still unknown then). Counted as {@code im.presence.route-repairs{scope=all|instance}}.
+ * <p>Transient, not confirmed: a lost request for every instance is not repeated (the table's
+ * marker is set by then); one for one instance neither (the renewal set its lease). Counted as
+ * {@code im.presence.route-repairs{scope=all|instance}}.
  */
 @Component
 class RoutingTableRepair {
