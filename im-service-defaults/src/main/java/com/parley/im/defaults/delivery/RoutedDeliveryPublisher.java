@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -331,14 +332,16 @@ public class RoutedDeliveryPublisher implements DeliveryPublisher, DisposableBea
     for (Parked entry : parked) {
       users.add(entry.delivery().userId());
     }
-    Mono.zip(routesOf(users), tableComplete())
+    Mono.defer(() -> Mono.zip(routesOf(users), tableComplete()))
         .publishOn(publishing)
         .doOnNext(read -> routeParked(read.getT1(), read.getT2(), System.nanoTime()))
         .onErrorResume(
             e -> {
+              // Redis unreachable (or closing at shutdown): only the timeouts move on.
               log.debug("Retrying parked deliveries failed: {}", e.toString());
               return Mono.fromRunnable(() -> routeParked(Map.of(), false, System.nanoTime()))
                   .subscribeOn(publishing)
+                  .onErrorResume(RejectedExecutionException.class, closed -> Mono.empty())
                   .then(Mono.empty());
             })
         .doFinally(signal -> passRunning = false)

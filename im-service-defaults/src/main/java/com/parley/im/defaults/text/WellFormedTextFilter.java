@@ -61,7 +61,7 @@ public final class WellFormedTextFilter implements WebFilter, Ordered {
           public Flux<DataBuffer> getBody() {
             WellFormedText scanner = new WellFormedText();
             return super.getBody()
-                .handle(
+                .<DataBuffer>handle(
                     (buffer, sink) -> {
                       if (feed(scanner, buffer)) {
                         sink.next(buffer);
