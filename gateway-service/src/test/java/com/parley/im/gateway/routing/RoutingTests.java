@@ -270,18 +270,48 @@ class RoutingTests extends GatewayIntegrationTest {
   }
 
   @Test
-  void aServiceThatDoesNotAnswerInTimeIsA503Problem() {
+  void aServiceThatDoesNotAnswerInTimeIsBusy429WithRetryAfter() {
     long start = System.nanoTime();
     http.get()
         .uri("/api/presence/slow")
         .header("Authorization", "Bearer " + TestTokens.valid(TestTokens.newIdentity()))
         .exchange()
         .expectStatus()
-        .isEqualTo(503)
+        .isEqualTo(429)
+        .expectHeader()
+        .valueEquals("Retry-After", "2")
         .expectBody()
         .jsonPath("$.code")
-        .isEqualTo("service_unavailable");
+        .isEqualTo("rate_limited");
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(8));
+  }
+
+  /**
+   * Issue 8: a burst that makes a healthy service slow must not open its breaker. Twelve calls run
+   * out of time (more than the breaker's minimum of ten), then the service answers at once again.
+   */
+  @Test
+  void callsThatRunOutOfTimeDoNotOpenTheBreaker() {
+    WebClient client = WebClient.create("http://127.0.0.1:" + port);
+    List<Integer> statuses =
+        Flux.range(0, 12)
+            .flatMap(
+                i ->
+                    client
+                        .get()
+                        .uri("/api/friends/slow?attempt=" + i)
+                        .header(
+                            "Authorization", "Bearer " + TestTokens.valid(TestTokens.newIdentity()))
+                        .exchangeToMono(r -> r.releaseBody().thenReturn(r.statusCode().value())))
+            .collectList()
+            .block(Duration.ofSeconds(30));
+    assertThat(statuses).containsOnly(429);
+    http.get()
+        .uri("/api/friends")
+        .header("Authorization", "Bearer " + TestTokens.valid(TestTokens.newIdentity()))
+        .exchange()
+        .expectStatus()
+        .isOk();
   }
 
   @Test
