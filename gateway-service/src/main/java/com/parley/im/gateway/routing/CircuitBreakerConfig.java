@@ -49,7 +49,9 @@ class CircuitBreakerConfig {
                 .failureRateThreshold(50)
                 .waitDurationInOpenState(Duration.ofSeconds(10))
                 .permittedNumberOfCallsInHalfOpenState(3)
-                .ignoreExceptions(TimeoutException.class)
+                .ignoreExceptions(
+                    TimeoutException.class,
+                    org.springframework.cloud.gateway.support.TimeoutException.class)
                 .build())
         .build();
   }

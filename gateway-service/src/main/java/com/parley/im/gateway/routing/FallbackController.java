@@ -30,7 +30,8 @@ class FallbackController {
     Throwable failure =
         exchange.getAttribute(ServerWebExchangeUtils.CIRCUITBREAKER_EXECUTION_EXCEPTION_ATTR);
     ProblemDetail problem;
-    if (failure instanceof TimeoutException) {
+    if (failure instanceof TimeoutException
+        || failure instanceof org.springframework.cloud.gateway.support.TimeoutException) {
       problem =
           Problems.of(
               HttpStatus.TOO_MANY_REQUESTS,
