@@ -1,5 +1,7 @@
 package com.parley.im.gateway;
 
+import com.parley.im.defaults.serviceauth.ServiceTokenVerifier;
+import com.parley.im.testsupport.TestServiceTokens;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -22,6 +24,15 @@ import tools.jackson.databind.json.JsonMapper;
 public final class FakeServices {
 
   private static final JsonMapper JSON = new JsonMapper();
+
+  /** The stand-ins check the gateway's service credential with the tests' service key. */
+  static final ServiceTokenVerifier SERVICE_CREDENTIALS =
+      ServiceTokenVerifier.of(TestServiceTokens.key());
+
+  static String serviceCredential(HttpServerRequest request) {
+    return request.requestHeaders().get("Authorization");
+  }
+
   private static volatile FakeServices instance;
 
   private final Map<String, DisposableServer> servers = new LinkedHashMap<>();
@@ -68,6 +79,10 @@ public final class FakeServices {
     String path = request.fullPath();
     if (service.equals("user") && path.equals("/api/auth/jwks")) {
       return json(response, 200, TestTokens.jwks());
+    }
+    if (path.startsWith("/internal/") && !SERVICE_CREDENTIALS.accepts(serviceCredential(request))) {
+      // Like every service (ADR 0007): no internal call without the gateway's service credential.
+      return json(response, 401, "{\"status\":401,\"code\":\"service_unauthorized\"}");
     }
     if (service.equals("user") && path.equals("/internal/ws-tickets/redeem")) {
       return request

@@ -1,6 +1,7 @@
 package com.parley.im.gateway;
 
 import com.parley.im.testsupport.TestInfrastructure;
+import com.parley.im.testsupport.TestServiceTokens;
 import java.time.Duration;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -34,6 +35,7 @@ public abstract class GatewayIntegrationTest {
   static void infrastructure(DynamicPropertyRegistry registry) {
     TestInfrastructure.get().registerRedis(registry, "gateway");
     TestInfrastructure.get().registerRabbit(registry);
+    TestServiceTokens.register(registry);
     registry.add(
         "im.delivery.presence-key-prefix", () -> TestInfrastructure.get().redisPrefix("presence"));
     registry.add("im.gateway.tokens.jwks-uri", () -> SERVICES.uri("user") + "/api/auth/jwks");

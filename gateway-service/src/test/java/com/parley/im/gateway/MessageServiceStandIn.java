@@ -46,6 +46,7 @@ public final class MessageServiceStandIn {
 
   private final DisposableServer server;
   private final AtomicInteger requests = new AtomicInteger();
+  private final AtomicInteger unauthorized = new AtomicInteger();
   private final List<String> arrivals = new CopyOnWriteArrayList<>();
   private final Map<String, AtomicLong> seqs = new ConcurrentHashMap<>();
   private final Map<String, Map<String, Object>> stored = new ConcurrentHashMap<>();
@@ -70,6 +71,11 @@ public final class MessageServiceStandIn {
   }
 
   /** Requests received so far. */
+  /** Requests refused for want of a valid service credential (none, from a correct gateway). */
+  public int unauthorized() {
+    return unauthorized.get();
+  }
+
   public int requests() {
     return requests.get();
   }
@@ -93,6 +99,11 @@ public final class MessageServiceStandIn {
   private Mono<Void> answer(HttpServerRequest request, HttpServerResponse response) {
     if (!request.fullPath().equals("/internal/messages/send")) {
       return response.status(404).send();
+    }
+    if (!FakeServices.SERVICE_CREDENTIALS.accepts(FakeServices.serviceCredential(request))) {
+      // Like message-service (ADR 0007): no send without the gateway's service credential.
+      unauthorized.incrementAndGet();
+      return response.status(401).send();
     }
     return request
         .receive()

@@ -92,6 +92,26 @@ public final class RawWebSocket implements AutoCloseable {
     out.flush();
   }
 
+  /** Writes one masked text frame with exactly these payload bytes (UTF-8 or not). */
+  public void sendText(byte[] payload) throws IOException {
+    ByteArrayOutputStream frame = new ByteArrayOutputStream();
+    frame.write(0x80 | TEXT);
+    if (payload.length < 126) {
+      frame.write(0x80 | payload.length);
+    } else {
+      frame.write(0x80 | 126);
+      frame.write(payload.length >>> 8);
+      frame.write(payload.length & 0xff);
+    }
+    byte[] mask = {7, 1, 9, 3};
+    frame.write(mask);
+    for (int i = 0; i < payload.length; i++) {
+      frame.write(payload[i] ^ mask[i % 4]);
+    }
+    out.write(frame.toByteArray());
+    out.flush();
+  }
+
   /** The next frame from the server (unmasked, unfragmented); fails after 10 s. */
   public Frame next() throws IOException {
     int first = in.readUnsignedByte();

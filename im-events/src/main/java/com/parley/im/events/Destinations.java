@@ -18,6 +18,9 @@ public final class Destinations {
   public static final String GATEWAY_LEASE_RENEWED = "gateway-lease-renewed";
   public static final String PRESENCE_CHANGED = "presence-changed";
 
+  /** presence asks gateways to report their sockets again (ADR 0008). */
+  public static final String ROUTING_TABLE_LOST = "routing-table-lost";
+
   public static final String MESSAGE_STORED = "message-stored";
   public static final String CONVERSATION_CHANGED = "conversation-changed";
   public static final String READ_POSITION_MOVED = "read-position-moved";

@@ -2,9 +2,16 @@ package com.parley.im.defaults;
 
 import com.parley.im.protocol.ErrorCodes;
 import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
 
 /** Builds RFC 9457 problem details that always carry a stable {@code code} member. */
 public final class Problems {
@@ -35,5 +42,29 @@ public final class Problems {
       default ->
           status.is5xxServerError() ? ErrorCodes.INTERNAL_ERROR : ErrorCodes.VALIDATION_FAILED;
     };
+  }
+
+  /**
+   * Writes a problem straight to the response, for web filters that answer before any handler runs:
+   * the RFC 9457 members, then {@code code}; nothing when the response is already committed.
+   */
+  public static Mono<Void> write(
+      ServerWebExchange exchange, JsonMapper json, HttpStatus status, String code, String detail) {
+    ServerHttpResponse response = exchange.getResponse();
+    if (response.isCommitted()) {
+      return Mono.empty();
+    }
+    Map<String, Object> problem = new LinkedHashMap<>();
+    problem.put("type", "https://parley.dev/problems/" + code.replace('_', '-'));
+    problem.put("title", status.getReasonPhrase());
+    problem.put("status", status.value());
+    problem.put("detail", detail);
+    problem.put("instance", exchange.getRequest().getPath().value());
+    problem.put("code", code);
+    byte[] body = json.writeValueAsBytes(problem);
+    response.setStatusCode(status);
+    response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+    response.getHeaders().setContentLength(body.length);
+    return response.writeWith(Mono.fromSupplier(() -> response.bufferFactory().wrap(body)));
   }
 }

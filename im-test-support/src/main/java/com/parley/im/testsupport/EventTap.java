@@ -66,8 +66,14 @@ public final class EventTap {
   }
 
   /** The next event whose field {@code key} equals {@code value}, within 15 s. */
-  @SuppressWarnings("unchecked")
   public Map<String, Object> next(String key, String value) {
+    return next(event -> value.equals(event.get(key)), key + "=" + value);
+  }
+
+  /** The next event that {@code matches}, within 15 s. */
+  @SuppressWarnings("unchecked")
+  public Map<String, Object> next(
+      java.util.function.Predicate<Map<String, Object>> matches, String description) {
     long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
     while (System.nanoTime() < deadline) {
       Message message = template.receive(queue, 1000);
@@ -76,10 +82,10 @@ public final class EventTap {
       }
       Map<String, Object> event =
           json.readValue(new String(message.getBody(), StandardCharsets.UTF_8), Map.class);
-      if (value.equals(event.get(key))) {
+      if (matches.test(event)) {
         return event;
       }
     }
-    throw new AssertionError("No event with " + key + "=" + value + " on " + queue);
+    throw new AssertionError("No event with " + description + " on " + queue);
   }
 }

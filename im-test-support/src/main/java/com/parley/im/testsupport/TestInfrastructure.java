@@ -90,6 +90,7 @@ public final class TestInfrastructure {
     registerPostgres(registry, service);
     registerRedis(registry, service);
     registerRabbit(registry);
+    TestServiceTokens.register(registry);
   }
 
   public void registerPostgres(DynamicPropertyRegistry registry, String service) {

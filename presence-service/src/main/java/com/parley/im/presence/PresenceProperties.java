@@ -11,10 +11,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param defaultLease lease given to an instance that reports a socket before its first renewal
  * @param eventMemory how long a consumed socket event id is remembered (duplicates are ignored)
  * @param queryMaxIds most user ids one {@code GET /api/presence} may ask about
+ * @param rebuildWindow after a lost routing table (ADR 0008): how long the gateways have to report
+ *     their sockets again, during which publishers keep the deliveries they cannot route yet
  */
 @ConfigurationProperties("im.presence")
 public record PresenceProperties(
-    @DefaultValue("2s") Duration sweepInterval,
+    @DefaultValue("1s") Duration sweepInterval,
     @DefaultValue("15s") Duration defaultLease,
     @DefaultValue("1h") Duration eventMemory,
-    @DefaultValue("200") int queryMaxIds) {}
+    @DefaultValue("200") int queryMaxIds,
+    @DefaultValue("5s") Duration rebuildWindow) {}

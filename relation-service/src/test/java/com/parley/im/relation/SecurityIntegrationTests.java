@@ -32,7 +32,7 @@ class SecurityIntegrationTests extends IntegrationTestBase {
   @Test
   void probesAreOpenAndIgnoreAStaleBearerHeader() {
     http.get()
-        .uri("/actuator/health/liveness")
+        .uri("/livez")
         .headers(h -> h.setBearerAuth("stale"))
         .exchange()
         .expectStatus()

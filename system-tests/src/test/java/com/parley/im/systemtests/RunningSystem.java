@@ -35,7 +35,7 @@ public final class RunningSystem implements BeforeAllCallback {
       List.of("gateway", "user", "relation", "message", "presence", "unread", "media");
 
   /** The services to check: all seven, or IM_SERVICES (the same subset that ./im starts). */
-  private static List<String> services() {
+  static List<String> services() {
     String subset = System.getenv("IM_SERVICES");
     return subset == null || subset.isBlank() ? ALL_SERVICES : List.of(subset.trim().split("\\s+"));
   }
@@ -143,11 +143,10 @@ public final class RunningSystem implements BeforeAllCallback {
 
   static boolean systemIsUp() {
     if (!isLocal()) {
-      return answers(baseUrl() + "/actuator/health/readiness", false);
+      return answers(baseUrl() + "/readyz", false);
     }
     for (String service : services()) {
-      if (!answers(
-          "http://127.0.0.1:" + port(service) + "/actuator/health/readiness", /* needUp= */ true)) {
+      if (!answers("http://127.0.0.1:" + port(service) + "/readyz", /* needUp= */ true)) {
         return false;
       }
     }

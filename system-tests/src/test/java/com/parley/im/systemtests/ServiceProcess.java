@@ -126,6 +126,13 @@ final class ServiceProcess implements AutoCloseable {
             .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     Map<String, String> environment = builder.environment();
     environment.put("PORT", Integer.toString(port));
+    // As ./im starts them (ADR 0007): the management port at port + 1000, the shared service key,
+    // and the six services on 127.0.0.1 only.
+    environment.put("IM_MANAGEMENT_PORT", Integer.toString(port + 1000));
+    environment.put("IM_SERVICE_KEY_FILE", serviceKeyFile().toString());
+    if (!service.equals("gateway")) {
+      environment.put("SERVER_ADDRESS", "127.0.0.1");
+    }
     if (service.equals("gateway")) {
       environment.put("IM_USER_URI", "http://127.0.0.1:" + port("user"));
       environment.put("IM_JWKS_URI", "http://127.0.0.1:" + port("user") + "/api/auth/jwks");
@@ -146,6 +153,16 @@ final class ServiceProcess implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("could not start " + name, e);
     }
+  }
+
+  /** The service key ./im generated (outside the repository, like the other development keys). */
+  static Path serviceKeyFile() {
+    String home = System.getenv("IM_HOME");
+    Path base =
+        home == null || home.isBlank()
+            ? Path.of(System.getProperty("user.home"), ".parley")
+            : Path.of(home);
+    return base.resolve("dev-keys/service-key");
   }
 
   /** The service's port under ./im: IM_<SVC>_PORT or its default. */
@@ -212,7 +229,7 @@ final class ServiceProcess implements AutoCloseable {
     return process.isAlive();
   }
 
-  /** Waits until {@code /actuator/health/readiness} says UP; fails at once if the JVM exits. */
+  /** Waits until {@code /readyz} says UP; fails at once if the JVM exits. */
   ServiceProcess awaitReady(Duration atMost) {
     try {
       await(name + " ready on :" + port)
@@ -240,8 +257,7 @@ final class ServiceProcess implements AutoCloseable {
     try {
       HttpResponse<String> response =
           HTTP.send(
-              HttpRequest.newBuilder(
-                      URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness"))
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/readyz"))
                   .timeout(Duration.ofSeconds(3))
                   .GET()
                   .build(),

@@ -40,9 +40,14 @@ public record UserProperties(
       @Min(1) @DefaultValue("2") int maxConcurrent,
       @Min(1) @DefaultValue("256") int maxQueued) {}
 
-  /** Failed logins allowed per username and per client address within one window. */
+  /**
+   * Failed logins counted within one window before attempts are slowed down (never locked out): per
+   * username and client address together, and per address for usernames that do not exist; beyond
+   * the limit each failure doubles the wait before the next attempt, up to {@code maxDelay}.
+   */
   public record LoginThrottle(
       @Min(1) @DefaultValue("5") int maxFailuresPerUsername,
       @Min(1) @DefaultValue("50") int maxFailuresPerAddress,
-      @NotNull @DefaultValue("15m") Duration window) {}
+      @NotNull @DefaultValue("15m") Duration window,
+      @NotNull @DefaultValue("60s") Duration maxDelay) {}
 }

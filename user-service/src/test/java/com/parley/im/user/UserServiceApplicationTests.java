@@ -2,20 +2,36 @@ package com.parley.im.user;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.parley.im.testsupport.ServiceBaseline;
 import org.junit.jupiter.api.Test;
+import org.springframework.http.HttpHeaders;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.test.web.reactive.server.WebTestClient;
 
-class UserServiceApplicationTests extends IntegrationTestBase {
+/**
+ * The service starts, migrates, reports health, guards its internal and management endpoints with
+ * the service credential (ticket redemption included) and obeys the architecture rules.
+ */
+class UserServiceApplicationTests extends IntegrationTestBase implements ServiceBaseline {
 
-  @Test
-  void reportsReadyOnceItsDatabaseRedisAndBrokerAnswer() {
-    http.get()
-        .uri("/actuator/health/readiness")
-        .exchange()
-        .expectStatus()
-        .isOk()
-        .expectBody()
-        .jsonPath("$.status")
-        .isEqualTo("UP");
+  @Override
+  public String service() {
+    return "user";
+  }
+
+  @Override
+  public WebTestClient http() {
+    return http;
+  }
+
+  @Override
+  public DatabaseClient db() {
+    return db;
+  }
+
+  @Override
+  public void signIn(HttpHeaders headers) {
+    headers.setBearerAuth(login(register("baseline").username(), "phone").accessToken());
   }
 
   @Test

@@ -1,6 +1,7 @@
 package com.parley.im.gateway.message;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.parley.im.defaults.serviceauth.ServiceTokens;
 import com.parley.im.gateway.GatewayProperties;
 import com.parley.im.protocol.ErrorCodes;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
@@ -31,9 +32,10 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Hands the {@code send} frames of all sockets of this instance to message-service (ADR 0006 §1):
  * {@code POST {im.gateway.send.message-service-uri}/internal/messages/send} {@code {sends:[...]}}
- * answered with {@code {results:[...]}} in the same order. While {@code max-in-flight} requests (1)
- * are under way, later sends wait and leave together in the next request (at most {@code
- * max-batch}, 64), so a busy instance makes few large requests and an idle one sends at once.
+ * answered with {@code {results:[...]}} in the same order, with this service's credential (ADR
+ * 0007). While {@code max-in-flight} requests (1) are under way, later sends wait and leave
+ * together in the next request (at most {@code max-batch}, 64), so a busy instance makes few large
+ * requests and an idle one sends at once.
  *
  * <p>Promises: every {@link #send} completes with exactly one {@link Result}, never an error: the
  * service's result for that send, or {@code service_unavailable} when its request failed, timed out
@@ -68,9 +70,15 @@ public class MessageSendClient {
       ReactiveCircuitBreakerFactory<?, ?> breakers,
       JsonMapper json,
       GatewayProperties properties,
-      ObjectProvider<MeterRegistry> meters) {
+      ObjectProvider<MeterRegistry> meters,
+      ServiceTokens serviceTokens) {
     this.settings = properties.send();
-    this.client = builder.clone().baseUrl(settings.messageServiceUri().toString()).build();
+    this.client =
+        builder
+            .clone()
+            .baseUrl(settings.messageServiceUri().toString())
+            .filter(serviceTokens.filter())
+            .build();
     this.breaker = breakers.create("message-send");
     this.json = json;
     MeterRegistry registry = meters.getIfAvailable(SimpleMeterRegistry::new);

@@ -4,6 +4,7 @@ import com.parley.im.gateway.GatewayProperties;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowType;
 import io.github.resilience4j.timelimiter.TimeLimiterConfig;
 import java.time.Duration;
+import java.util.concurrent.TimeoutException;
 import org.springframework.cloud.circuitbreaker.resilience4j.ReactiveResilience4JCircuitBreakerFactory;
 import org.springframework.cloud.circuitbreaker.resilience4j.Resilience4JConfigBuilder;
 import org.springframework.cloud.client.circuitbreaker.Customizer;
@@ -14,6 +15,11 @@ import org.springframework.context.annotation.Configuration;
  * Circuit breakers of the routes (named after the service) and of the ticket redemption call. Each
  * breaker's time limiter is the upper bound of one whole exchange: {@code im.gateway.upstream
  * .timeout}, or a per-breaker override (media transfers are long).
+ *
+ * <p>A breaker opens on a failing service (connections refused or reset, half of the last 20
+ * calls), not on a busy one: a call that runs out of time is neither a success nor a failure for
+ * the breaker, and is answered 429 with {@code Retry-After} ({@link FallbackController}), so a
+ * burst that makes a healthy service slow does not turn everyone else away with 503 (issue 8).
  */
 @Configuration(proxyBeanMethods = false)
 class CircuitBreakerConfig {
@@ -43,6 +49,9 @@ class CircuitBreakerConfig {
                 .failureRateThreshold(50)
                 .waitDurationInOpenState(Duration.ofSeconds(10))
                 .permittedNumberOfCallsInHalfOpenState(3)
+                .ignoreExceptions(
+                    TimeoutException.class,
+                    org.springframework.cloud.gateway.support.TimeoutException.class)
                 .build())
         .build();
   }

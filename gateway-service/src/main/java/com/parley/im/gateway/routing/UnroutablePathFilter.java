@@ -1,5 +1,6 @@
 package com.parley.im.gateway.routing;
 
+import com.parley.im.defaults.serviceauth.ManagementServer;
 import com.parley.im.gateway.problem.ProblemWriter;
 import com.parley.im.protocol.ErrorCodes;
 import java.util.Locale;
@@ -13,9 +14,10 @@ import reactor.core.publisher.Mono;
 
 /**
  * Answers 404 (a problem detail, before any token check) for what is never reachable from outside:
- * {@code /internal/**}, the actuator beyond health and info, and paths that try to climb out of a
- * route with dot segments or encoded separators (which a service behind might normalise into one of
- * its internal paths).
+ * {@code /internal/**}, the actuator (it lives on the management server, ADR 0007; the public port
+ * has the probes {@code /livez} and {@code /readyz}), and paths that try to climb out of a route
+ * with dot segments or encoded separators (which a service behind might normalise into one of its
+ * internal paths). Requests to the management server pass: the service credential guards it.
  */
 @Component
 class UnroutablePathFilter implements WebFilter, Ordered {
@@ -34,7 +36,7 @@ class UnroutablePathFilter implements WebFilter, Ordered {
   @Override
   public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
     String rawPath = exchange.getRequest().getPath().value();
-    if (isUnroutable(rawPath)) {
+    if (!ManagementServer.handles(exchange) && isUnroutable(rawPath)) {
       return problems.write(
           exchange, HttpStatus.NOT_FOUND, ErrorCodes.NOT_FOUND, "There is nothing here.");
     }
@@ -47,9 +49,7 @@ class UnroutablePathFilter implements WebFilter, Ordered {
       return true;
     }
     if (path.equals("/actuator") || path.startsWith("/actuator/")) {
-      return !(path.equals("/actuator/health")
-          || path.startsWith("/actuator/health/")
-          || path.equals("/actuator/info"));
+      return true;
     }
     if (path.contains("%2e")
         || path.contains("%2f")

@@ -44,6 +44,15 @@ class SecurityConfig {
           ServerWebExchangeMatchers.pathMatchers(HttpMethod.POST, "/api/auth/refresh"),
           ServerWebExchangeMatchers.pathMatchers(HttpMethod.GET, "/api/auth/jwks"));
 
+  /**
+   * Not for access tokens: the probes of the public port, and the actuator of the management
+   * server, whose endpoints other than health and prometheus need a service credential instead
+   * (im-service-defaults' {@code ServiceAuthenticationFilter}, ADR 0007). On the public port the
+   * actuator is answered 404 before this chain ({@code UnroutablePathFilter}).
+   */
+  static final ServerWebExchangeMatcher NO_ACCESS_TOKEN =
+      ServerWebExchangeMatchers.pathMatchers("/livez", "/readyz", "/actuator", "/actuator/**");
+
   @Bean
   SecurityWebFilterChain securityWebFilterChain(
       ServerHttpSecurity http,
@@ -65,7 +74,7 @@ class SecurityConfig {
                     .permitAll()
                     .pathMatchers(HttpMethod.GET, socketPath)
                     .permitAll()
-                    .pathMatchers("/actuator/health", "/actuator/health/**", "/actuator/info")
+                    .matchers(NO_ACCESS_TOKEN)
                     .permitAll()
                     .pathMatchers(HttpMethod.OPTIONS, "/api/**")
                     .permitAll()
@@ -101,15 +110,18 @@ class SecurityConfig {
   }
 
   /**
-   * Reads the bearer header (never a query parameter), except on the public routes: a client that
-   * refreshes with its expired access token still attached must not be refused.
+   * Reads the bearer header (never a query parameter), except on the public routes (a client that
+   * refreshes with its expired access token still attached must not be refused) and where the
+   * header carries a service credential instead.
    */
   private static ServerAuthenticationConverter bearerTokensOutsidePublicRoutes() {
     ServerBearerTokenAuthenticationConverter bearer =
         new ServerBearerTokenAuthenticationConverter();
     bearer.setAllowUriQueryParameter(false);
+    ServerWebExchangeMatcher noToken =
+        new OrServerWebExchangeMatcher(PUBLIC_ROUTES, NO_ACCESS_TOKEN);
     return exchange ->
-        PUBLIC_ROUTES
+        noToken
             .matches(exchange)
             .flatMap(match -> match.isMatch() ? Mono.empty() : bearer.convert(exchange));
   }

@@ -1,5 +1,6 @@
 package com.parley.im.gateway.websocket;
 
+import com.parley.im.defaults.text.WellFormedText;
 import com.parley.im.gateway.GatewayProperties;
 import com.parley.im.gateway.presence.SocketReporter;
 import com.parley.im.gateway.security.RevokedSessions;
@@ -10,6 +11,7 @@ import com.parley.im.protocol.ErrorCodes;
 import com.parley.im.protocol.Frames;
 import com.parley.im.protocol.SocketCodes;
 import java.time.Instant;
+import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.socket.CloseStatus;
 import org.springframework.web.reactive.socket.WebSocketMessage;
@@ -119,7 +121,30 @@ class ConnectionHandler {
       return new Inbound(
           null, ErrorCodes.FRAME_TOO_LARGE, "Frames may not exceed " + maxFrameBytes + " bytes.");
     }
+    if (!isWellFormed(message.getPayload())) {
+      // Invalid UTF-8 or a lone surrogate (ADR 0009): decoding would change it (U+FFFD, "?"),
+      // so it is refused, without an id (the id may be what is malformed).
+      return new Inbound(
+          null,
+          ErrorCodes.VALIDATION_FAILED,
+          "A frame's text must be well-formed Unicode (UTF-8, no lone surrogates).");
+    }
     return new Inbound(message.getPayloadAsText(), null, null);
+  }
+
+  private static boolean isWellFormed(DataBuffer payload) {
+    WellFormedText scanner = new WellFormedText();
+    try (DataBuffer.ByteBufferIterator buffers = payload.readableByteBuffers()) {
+      while (buffers.hasNext()) {
+        java.nio.ByteBuffer bytes = buffers.next();
+        while (bytes.hasRemaining()) {
+          if (!scanner.feed(bytes.get())) {
+            return false;
+          }
+        }
+      }
+    }
+    return scanner.finish();
   }
 
   /** A frame read off the socket: its text, or why it is refused before parsing. */

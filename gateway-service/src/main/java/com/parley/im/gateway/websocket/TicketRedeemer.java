@@ -1,5 +1,6 @@
 package com.parley.im.gateway.websocket;
 
+import com.parley.im.defaults.serviceauth.ServiceTokens;
 import com.parley.im.gateway.GatewayProperties;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -12,9 +13,10 @@ import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Mono;
 
 /**
- * Redeems a WebSocket ticket at user-service ({@code POST /internal/ws-tickets/redeem}, single
- * use). Empty when user-service does not know the ticket (unknown, expired or used); an error when
- * user-service cannot answer (timeout, down, open circuit), which the handshake answers with 503.
+ * Redeems a WebSocket ticket at user-service ({@code POST /internal/ws-tickets/redeem}, single use,
+ * with this service's credential, ADR 0007). Empty when user-service does not know the ticket
+ * (unknown, expired or used); an error when user-service cannot answer (timeout, down, open
+ * circuit), which the handshake answers with 503.
  */
 @Component
 class TicketRedeemer {
@@ -29,9 +31,15 @@ class TicketRedeemer {
   TicketRedeemer(
       WebClient.Builder builder,
       ReactiveCircuitBreakerFactory<?, ?> breakers,
-      GatewayProperties properties) {
+      GatewayProperties properties,
+      ServiceTokens serviceTokens) {
     this.settings = properties.tickets();
-    this.client = builder.clone().baseUrl(settings.userServiceUri().toString()).build();
+    this.client =
+        builder
+            .clone()
+            .baseUrl(settings.userServiceUri().toString())
+            .filter(serviceTokens.filter())
+            .build();
     this.breaker = breakers.create("ws-tickets");
   }
 

@@ -12,6 +12,7 @@ import com.parley.im.gateway.TestSocket;
 import com.parley.im.gateway.TestTokens;
 import com.parley.im.testsupport.EventTap;
 import com.parley.im.testsupport.TestInfrastructure;
+import com.parley.im.testsupport.TestServiceTokens;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -75,10 +76,12 @@ class RoutedDeliveryIntegrationTests {
     DynamicPropertyRegistry registry = (name, value) -> properties.put(name, value.get());
     TestInfrastructure.get().registerRedis(registry, "gateway");
     TestInfrastructure.get().registerRabbit(registry);
+    TestServiceTokens.register(registry);
     registry.add(
         "im.delivery.presence-key-prefix", () -> TestInfrastructure.get().redisPrefix("presence"));
     registry.add("im.gateway.instance-id", () -> instanceId);
     registry.add("server.port", () -> 0);
+    registry.add("management.server.port", () -> 0);
     registry.add("im.gateway.websocket.heartbeat-interval", () -> "120s");
     registry.add("im.gateway.tokens.jwks-uri", () -> services.uri("user") + "/api/auth/jwks");
     registry.add("im.gateway.tickets.user-service-uri", () -> services.uri("user"));
@@ -202,6 +205,12 @@ class RoutedDeliveryIntegrationTests {
     assertThat(opened)
         .containsEntry("change", "opened")
         .containsEntry("instanceId", instanceId(gateway));
+    // The table's marker, as presence keeps it: the routing table is complete (ADR 0008).
+    gateway
+        .getBean(ReactiveStringRedisTemplate.class)
+        .opsForValue()
+        .set(TestInfrastructure.get().redisPrefix("presence") + "table", "1")
+        .block(Duration.ofSeconds(5));
     gateway
         .getBean(ReactiveStringRedisTemplate.class)
         .opsForHash()

@@ -39,6 +39,8 @@ class MessageSendIntegrationTests extends GatewayIntegrationTest {
         ids.add("s" + i);
       }
       assertThat(MESSAGES.arrivalsIn(conversation)).containsExactlyElementsOf(ids);
+      // Every request carried the gateway's service credential (ADR 0007).
+      assertThat(MESSAGES.unauthorized()).isZero();
     }
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.parley.im.gateway.GatewayIntegrationTest;
 import com.parley.im.gateway.TestTokens;
+import com.parley.im.testsupport.TestServiceTokens;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -11,13 +12,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Flux;
 
 class RoutingTests extends GatewayIntegrationTest {
+
+  @LocalManagementPort int managementPort;
 
   @ParameterizedTest(name = "{0} {1} -> {2}")
   @CsvSource({
@@ -108,6 +113,8 @@ class RoutingTests extends GatewayIntegrationTest {
         "/internal/anything",
         "/actuator/env",
         "/actuator/prometheus",
+        "/actuator/health/readiness",
+        "/actuator/metrics",
         "/api/users/%2e%2e/%2e%2e/internal/ws-tickets/redeem",
         "/api/users/../../internal/x",
       })
@@ -131,8 +138,60 @@ class RoutingTests extends GatewayIntegrationTest {
   }
 
   @Test
-  void theGatewaysOwnHealthIsOpenForProbes() {
-    http.get().uri("/actuator/health/liveness").exchange().expectStatus().isOk();
+  void theGatewaysOwnProbesAreOpenOnThePublicPort() {
+    http.get().uri("/livez").exchange().expectStatus().isOk();
+    http.get()
+        .uri("/readyz")
+        .header("Authorization", "Bearer stale")
+        .exchange()
+        .expectStatus()
+        .isOk()
+        .expectBody()
+        .jsonPath("$.status")
+        .isEqualTo("UP");
+  }
+
+  /**
+   * The actuator lives on the management port (ADR 0007): health and prometheus open, the rest only
+   * with a service credential (a user's access token is not one).
+   */
+  @Test
+  void theManagementPortServesHealthAndMetricsAndGuardsTheRest() {
+    WebTestClient management =
+        WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + managementPort).build();
+    management.get().uri("/actuator/health/readiness").exchange().expectStatus().isOk();
+    management
+        .get()
+        .uri("/actuator/prometheus")
+        .exchange()
+        .expectStatus()
+        .isOk()
+        .expectBody(String.class)
+        .value(body -> assertThat(body).contains("jvm_memory_used_bytes"));
+    for (String credential :
+        List.of(
+            "Bearer " + TestTokens.valid(TestTokens.newIdentity()),
+            TestServiceTokens.signedWithAnotherKey(),
+            TestServiceTokens.expired())) {
+      management
+          .get()
+          .uri("/actuator/metrics")
+          .header("Authorization", credential)
+          .exchange()
+          .expectStatus()
+          .isUnauthorized()
+          .expectBody()
+          .jsonPath("$.code")
+          .isEqualTo("service_unauthorized");
+    }
+    management.get().uri("/actuator/metrics").exchange().expectStatus().isUnauthorized();
+    management
+        .get()
+        .uri("/actuator/metrics")
+        .header("Authorization", TestServiceTokens.authorization())
+        .exchange()
+        .expectStatus()
+        .isOk();
   }
 
   @Test
@@ -211,18 +270,48 @@ class RoutingTests extends GatewayIntegrationTest {
   }
 
   @Test
-  void aServiceThatDoesNotAnswerInTimeIsA503Problem() {
+  void aServiceThatDoesNotAnswerInTimeIsBusy429WithRetryAfter() {
     long start = System.nanoTime();
     http.get()
         .uri("/api/presence/slow")
         .header("Authorization", "Bearer " + TestTokens.valid(TestTokens.newIdentity()))
         .exchange()
         .expectStatus()
-        .isEqualTo(503)
+        .isEqualTo(429)
+        .expectHeader()
+        .valueEquals("Retry-After", "2")
         .expectBody()
         .jsonPath("$.code")
-        .isEqualTo("service_unavailable");
+        .isEqualTo("rate_limited");
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(8));
+  }
+
+  /**
+   * Issue 8: a burst that makes a healthy service slow must not open its breaker. Twelve calls run
+   * out of time (more than the breaker's minimum of ten), then the service answers at once again.
+   */
+  @Test
+  void callsThatRunOutOfTimeDoNotOpenTheBreaker() {
+    WebClient client = WebClient.create("http://127.0.0.1:" + port);
+    List<Integer> statuses =
+        Flux.range(0, 12)
+            .flatMap(
+                i ->
+                    client
+                        .get()
+                        .uri("/api/friends/slow?attempt=" + i)
+                        .header(
+                            "Authorization", "Bearer " + TestTokens.valid(TestTokens.newIdentity()))
+                        .exchangeToMono(r -> r.releaseBody().thenReturn(r.statusCode().value())))
+            .collectList()
+            .block(Duration.ofSeconds(30));
+    assertThat(statuses).containsOnly(429);
+    http.get()
+        .uri("/api/friends")
+        .header("Authorization", "Bearer " + TestTokens.valid(TestTokens.newIdentity()))
+        .exchange()
+        .expectStatus()
+        .isOk();
   }
 
   @Test

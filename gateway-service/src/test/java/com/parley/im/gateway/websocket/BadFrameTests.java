@@ -6,6 +6,7 @@ import com.parley.im.gateway.GatewayIntegrationTest;
 import com.parley.im.gateway.RawWebSocket;
 import com.parley.im.gateway.TestSocket;
 import com.parley.im.gateway.TestTokens;
+import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -133,6 +134,86 @@ class BadFrameTests extends GatewayIntegrationTest {
     }
     assertStillUsable();
   }
+
+  /**
+   * Issue 8, "Why 3": two sends whose ids differ only in a lone surrogate ({@code s\ud800}, {@code
+   * s\udfff}; text {@code A\ud83dB}) were both acked as {@code s?}, one message. Now each is
+   * refused with {@code validation_failed} (no id: the id is what is malformed), nothing reaches
+   * message-service, and the socket stays.
+   */
+  @Test
+  void framesWithLoneSurrogatesAreRefusedAndNeverSent() throws Exception {
+    int before = MESSAGES.requests();
+    String conversation = "c-" + UUID.randomUUID();
+    for (String frame :
+        new String[] {
+          "{\"type\":\"send\",\"id\":\"s\\ud800\",\"conversationId\":\""
+              + conversation
+              + "\",\"kind\":\"text\",\"body\":{\"text\":\"A\\ud83dB\"}}",
+          "{\"type\":\"send\",\"id\":\"s\\udfff\",\"conversationId\":\""
+              + conversation
+              + "\",\"kind\":\"text\",\"body\":{\"text\":\"other\"}}",
+          "{\"type\":\"send\",\"id\":\"ok-1\",\"conversationId\":\""
+              + conversation
+              + "\",\"kind\":\"text\",\"body\":{\"\\udc00\":\"a key\"}}",
+          "{\"type\":\"typing\",\"conversationId\":\"c\\ud800\"}",
+        }) {
+      socket.send(frame);
+      JsonNode error = socket.next();
+      assertThat(error.path("type").asString()).isEqualTo("error");
+      assertThat(error.path("code").asString()).isEqualTo("validation_failed");
+      assertThat(error.has("id")).isFalse();
+      assertStillUsable();
+    }
+    assertThat(MESSAGES.requests()).isEqualTo(before);
+  }
+
+  @Test
+  void anIdOfAnyWellFormedUnicodeIsAckedExactlyAsSent() throws Exception {
+    String id = "s\uD83D\uDE00\u4e2d\u00e9\uFFFD?";
+    socket.send(
+        JSON.writeValueAsString(
+            java.util.Map.of(
+                "type",
+                "send",
+                "id",
+                id,
+                "conversationId",
+                "c-" + UUID.randomUUID(),
+                "kind",
+                "text",
+                "body",
+                java.util.Map.of("text", "A\uD83D\uDE00B"))));
+    JsonNode ack = socket.next();
+    assertThat(ack.path("type").asString()).isEqualTo("ack");
+    assertThat(ack.path("id").asString()).isEqualTo(id);
+  }
+
+  @Test
+  void aFrameOfInvalidUtf8IsRefusedWithValidationFailed() throws Exception {
+    try (RawWebSocket other =
+        RawWebSocket.connect(port, TestTokens.valid(TestTokens.newIdentity()))) {
+      assertThat(other.next(RawWebSocket.TEXT).text()).contains("\"welcome\"");
+      byte[] start = "{\"type\":\"ping\",\"id\":\"x".getBytes(StandardCharsets.US_ASCII);
+      byte[] frame = new byte[start.length + 5];
+      System.arraycopy(start, 0, frame, 0, start.length);
+      // An encoded surrogate (CESU-8), then the end of the frame.
+      frame[start.length] = (byte) 0xED;
+      frame[start.length + 1] = (byte) 0xA0;
+      frame[start.length + 2] = (byte) 0x80;
+      frame[start.length + 3] = '"';
+      frame[start.length + 4] = '}';
+      other.sendText(frame);
+      RawWebSocket.Frame answer = other.next();
+      assertThat(answer.opcode()).isEqualTo(RawWebSocket.TEXT);
+      assertThat(answer.text()).contains("\"validation_failed\"");
+      other.sendText("{\"type\":\"ping\",\"id\":\"still\"}".getBytes(StandardCharsets.US_ASCII));
+      assertThat(other.next(RawWebSocket.TEXT).text()).contains("\"pong\"");
+    }
+  }
+
+  private static final tools.jackson.databind.json.JsonMapper JSON =
+      new tools.jackson.databind.json.JsonMapper();
 
   private void assertStillUsable() throws Exception {
     socket.send("{\"type\":\"ping\",\"id\":\"alive\"}");

@@ -1,5 +1,7 @@
 package com.parley.im.defaults.delivery;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
@@ -7,6 +9,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.convert.DurationStyle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import tools.jackson.databind.json.JsonMapper;
@@ -37,9 +40,19 @@ public class DeliveryAutoConfiguration {
       ReactiveStringRedisTemplate redis,
       ConnectionFactory rabbit,
       ObjectProvider<JsonMapper> json,
+      ObjectProvider<MeterRegistry> meters,
       @Value("${im.delivery.presence-key-prefix:presence:}") String presenceKeyPrefix,
-      @Value("${spring.cloud.stream.rabbit.default.producer.prefix:}") String brokerPrefix) {
+      @Value("${spring.cloud.stream.rabbit.default.producer.prefix:}") String brokerPrefix,
+      @Value("${im.delivery.parking-limit:100000}") int parkingLimit,
+      @Value("${im.delivery.park-timeout:30s}") String parkTimeout) {
     return new RoutedDeliveryPublisher(
-        redis, rabbit, json.getIfAvailable(JsonMapper::new), presenceKeyPrefix, brokerPrefix);
+        redis,
+        rabbit,
+        json.getIfAvailable(JsonMapper::new),
+        presenceKeyPrefix,
+        brokerPrefix,
+        meters.getIfAvailable(SimpleMeterRegistry::new),
+        parkingLimit,
+        DurationStyle.detectAndParse(parkTimeout));
   }
 }

@@ -4,18 +4,30 @@ import com.parley.im.events.DeliveryBatch;
 import com.parley.im.events.DeliveryBatch.Delivery;
 import com.parley.im.events.Destinations;
 import com.rabbitmq.client.Channel;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.amqp.AmqpIOException;
 import org.springframework.amqp.core.DirectExchange;
 import org.springframework.amqp.core.MessageDeliveryMode;
@@ -26,6 +38,7 @@ import org.springframework.amqp.rabbit.support.DefaultMessagePropertiesConverter
 import org.springframework.amqp.rabbit.support.MessagePropertiesConverter;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
@@ -51,6 +64,16 @@ import tools.jackson.databind.json.JsonMapper;
  * a route read just before its socket closed sends a frame that the gateway drops (clients catch up
  * by seq).
  *
+ * <p>Redis loss (ADR 0008): while presence's routing table is incomplete (its marker {@code
+ * {prefix}table} is gone, or the rebuild window {@code {prefix}table-rebuilding} is open) a
+ * delivery is not given up when its user has no route: it is published to the instances routed so
+ * far and kept in a bounded parking (on the publishing thread), which reads the routes again every
+ * 100 ms and publishes to each instance that appears, until the table is complete again (then a
+ * user still without a route is offline) or 30 s have passed. Meters: {@code
+ * im.delivery.parked.deliveries{outcome=parked|recovered|unrouted|expired|overflowed}} and the
+ * gauge {@code im.delivery.parking}. Cannot promise: a parked delivery outlives a crash of this
+ * process (the client's catch-up repairs it).
+ *
  * <p>Non-blocking for the caller: the Redis reads are reactive; the AMQP publish (which blocks on
  * the channel) runs on the publisher's own thread.
  */
@@ -60,6 +83,10 @@ public class RoutedDeliveryPublisher implements DeliveryPublisher, DisposableBea
   public static final String INSTANCE_ID_HEADER = "instanceId";
 
   private static final Duration REDIS_TIMEOUT = Duration.ofSeconds(2);
+  private static final Duration RETRY_INTERVAL = Duration.ofMillis(100);
+  static final int DEFAULT_PARKING_LIMIT = 100_000;
+  static final Duration DEFAULT_PARK_TIMEOUT = Duration.ofSeconds(30);
+  private static final Logger log = LoggerFactory.getLogger(RoutedDeliveryPublisher.class);
 
   private final ReactiveStringRedisTemplate redis;
   private final ConnectionFactory connectionFactory;
@@ -71,14 +98,28 @@ public class RoutedDeliveryPublisher implements DeliveryPublisher, DisposableBea
   private final String exchange;
   // One thread that may block (Reactor's own single scheduler counts as non-blocking), so that
   // publishes leave in the order the calls reached it.
-  private final ExecutorService executor =
-      Executors.newSingleThreadExecutor(
+  private final ScheduledExecutorService executor =
+      Executors.newSingleThreadScheduledExecutor(
           runnable -> {
             Thread thread = new Thread(runnable, "im-delivery-publisher");
             thread.setDaemon(true);
             return thread;
           });
   private final Scheduler publishing = Schedulers.fromExecutorService(executor);
+  // The parking of ADR 0008, touched by the publishing thread only.
+  private final ArrayDeque<Parked> parked = new ArrayDeque<>();
+  private final AtomicInteger parkedCount = new AtomicInteger();
+  private final int parkingLimit;
+  private final long parkTimeoutNanos;
+  private final String tableKey;
+  private final String rebuildingKey;
+  private final Counter parkedTotal;
+  private final Counter recovered;
+  private final Counter unrouted;
+  private final Counter expired;
+  private final Counter overflowed;
+  private volatile boolean passRunning;
+  private final Disposable retries;
   private volatile boolean exchangeDeclared;
   private volatile Channel channel; // used by the publishing thread only
 
@@ -94,12 +135,66 @@ public class RoutedDeliveryPublisher implements DeliveryPublisher, DisposableBea
       JsonMapper json,
       String presenceKeyPrefix,
       String brokerPrefix) {
+    this(
+        redis,
+        connectionFactory,
+        json,
+        presenceKeyPrefix,
+        brokerPrefix,
+        new SimpleMeterRegistry(),
+        DEFAULT_PARKING_LIMIT,
+        DEFAULT_PARK_TIMEOUT);
+  }
+
+  /**
+   * @param parkingLimit most deliveries kept while the routing table is incomplete (beyond, the
+   *     oldest is given up and counted)
+   * @param parkTimeout longest a delivery is kept when the table does not become complete
+   */
+  public RoutedDeliveryPublisher(
+      ReactiveStringRedisTemplate redis,
+      ConnectionFactory connectionFactory,
+      JsonMapper json,
+      String presenceKeyPrefix,
+      String brokerPrefix,
+      MeterRegistry meters,
+      int parkingLimit,
+      Duration parkTimeout) {
     this.redis = redis;
     this.connectionFactory = connectionFactory;
     this.admin = new RabbitAdmin(connectionFactory);
     this.json = json;
     this.routePrefix = presenceKeyPrefix + "route:";
+    this.tableKey = presenceKeyPrefix + "table";
+    this.rebuildingKey = presenceKeyPrefix + "table-rebuilding";
     this.exchange = brokerPrefix + Destinations.GATEWAY_DELIVERIES;
+    this.parkingLimit = parkingLimit;
+    this.parkTimeoutNanos = parkTimeout.toNanos();
+    this.parkedTotal = counter(meters, "parked", "Kept because the routing table was incomplete");
+    this.recovered =
+        counter(meters, "recovered", "Parked deliveries published once their route was back");
+    this.unrouted =
+        counter(meters, "unrouted", "Parked deliveries whose user had no socket once complete");
+    this.expired =
+        counter(meters, "expired", "Parked deliveries given up: the table stayed incomplete");
+    this.overflowed =
+        counter(meters, "overflowed", "Parked deliveries given up: the parking was full");
+    Gauge.builder("im.delivery.parking", parkedCount, AtomicInteger::get)
+        .description("Deliveries waiting for the routing table to be rebuilt")
+        .register(meters);
+    this.retries =
+        publishing.schedulePeriodically(
+            this::retryParked,
+            RETRY_INTERVAL.toMillis(),
+            RETRY_INTERVAL.toMillis(),
+            TimeUnit.MILLISECONDS);
+  }
+
+  private static Counter counter(MeterRegistry meters, String outcome, String description) {
+    return Counter.builder("im.delivery.parked.deliveries")
+        .description(description)
+        .tag("outcome", outcome)
+        .register(meters);
   }
 
   @Override
@@ -111,17 +206,184 @@ public class RoutedDeliveryPublisher implements DeliveryPublisher, DisposableBea
     for (Delivery delivery : deliveries) {
       users.add(delivery.userId());
     }
-    // flatMapSequential: the routes are read concurrently; the map only needs all of them.
+    return Mono.zip(routesOf(users), tableComplete())
+        .flatMap(
+            read ->
+                Mono.<Void>fromRunnable(() -> handle(deliveries, read.getT1(), read.getT2()))
+                    .subscribeOn(publishing));
+  }
+
+  /** The routes of these users; the map only needs all of them, so they are read concurrently. */
+  private Mono<Map<String, Map<String, Set<String>>>> routesOf(Collection<String> users) {
     return Flux.fromIterable(users)
         .flatMapSequential(user -> routesOf(user).map(routes -> Map.entry(user, routes)))
-        .collectMap(Map.Entry::getKey, Map.Entry::getValue)
-        .map(routes -> batches(deliveries, routes))
-        .flatMap(
-            batches ->
-                batches.isEmpty()
-                    ? Mono.<Void>empty()
-                    : Mono.<Void>fromRunnable(() -> batches.forEach(this::publish))
-                        .subscribeOn(publishing));
+        .collectMap(Map.Entry::getKey, Map.Entry::getValue);
+  }
+
+  /**
+   * Whether presence's routing table is complete: its marker is there and no rebuild window is open
+   * (ADR 0008). Redis loses the marker with the routes, so a flushed table reads incomplete until
+   * presence has noticed and the gateways have reported their sockets again.
+   */
+  private Mono<Boolean> tableComplete() {
+    return redis
+        .opsForValue()
+        .multiGet(List.of(tableKey, rebuildingKey))
+        .timeout(REDIS_TIMEOUT)
+        .map(values -> values.get(0) != null && values.get(1) == null)
+        .defaultIfEmpty(false);
+  }
+
+  /**
+   * On the publishing thread: while the table is complete and nothing waits, the batches leave as
+   * routed. Otherwise every delivery joins the parking behind those that wait already (so a user's
+   * frames keep their order), and the parking is routed with what the routes say now.
+   */
+  private void handle(
+      List<Delivery> deliveries, Map<String, Map<String, Set<String>>> routes, boolean complete) {
+    if (complete && parked.isEmpty()) {
+      batches(deliveries, routes).forEach(this::publish);
+      return;
+    }
+    long now = System.nanoTime();
+    for (Delivery delivery : deliveries) {
+      park(new Parked(delivery, now));
+    }
+    routeParked(routes, complete, now);
+  }
+
+  private void park(Parked entry) {
+    if (parked.size() >= parkingLimit) {
+      parked.pollFirst();
+      overflowed.increment();
+    }
+    parked.addLast(entry);
+    parkedTotal.increment();
+    parkedCount.set(parked.size());
+  }
+
+  /**
+   * Publishes each parked delivery to the instances that now hold a target socket and have not had
+   * it yet, in parking order (per instance, a user's frames keep their order). An entry leaves the
+   * parking once the table is complete and its user's routes were read (routed, or counted
+   * unrouted: the user is offline), or when it has waited longer than the park timeout.
+   */
+  private void routeParked(
+      Map<String, Map<String, Set<String>>> routes, boolean complete, long now) {
+    Map<String, List<Parked>> byInstance = new LinkedHashMap<>();
+    Iterator<Parked> it = parked.iterator();
+    while (it.hasNext()) {
+      Parked entry = it.next();
+      Map<String, Set<String>> devices = routes.get(entry.delivery().userId());
+      if (devices != null) {
+        for (String instance : instancesFor(entry.delivery(), devices)) {
+          if (!entry.served().contains(instance)) {
+            byInstance.computeIfAbsent(instance, i -> new ArrayList<>()).add(entry);
+          }
+        }
+      }
+    }
+    byInstance.forEach(
+        (instance, entries) -> {
+          List<Delivery> frames = new ArrayList<>(entries.size());
+          entries.forEach(entry -> frames.add(entry.delivery()));
+          try {
+            publish(new DeliveryBatch(instance, frames));
+          } catch (RuntimeException e) {
+            log.debug("Parked deliveries to {} not published yet: {}", instance, e.toString());
+            return; // stay unserved for this instance: the next pass tries again
+          }
+          for (Parked entry : entries) {
+            entry.served().add(instance);
+            if (entry.tried()) {
+              recovered.increment();
+            }
+          }
+        });
+    it = parked.iterator();
+    while (it.hasNext()) {
+      Parked entry = it.next();
+      entry.markTried();
+      boolean read = routes.containsKey(entry.delivery().userId());
+      if (complete && read) {
+        it.remove();
+        if (entry.served().isEmpty()) {
+          unrouted.increment();
+        }
+      } else if (now - entry.parkedAt() > parkTimeoutNanos) {
+        it.remove();
+        if (entry.served().isEmpty()) {
+          expired.increment();
+        }
+      }
+    }
+    parkedCount.set(parked.size());
+  }
+
+  /**
+   * Every {@link #RETRY_INTERVAL} on the publishing thread: reads the parked users' routes again.
+   */
+  private void retryParked() {
+    if (parked.isEmpty() || passRunning) {
+      return;
+    }
+    passRunning = true;
+    Set<String> users = new LinkedHashSet<>();
+    for (Parked entry : parked) {
+      users.add(entry.delivery().userId());
+    }
+    Mono.defer(() -> Mono.zip(routesOf(users), tableComplete()))
+        .publishOn(publishing)
+        .doOnNext(read -> routeParked(read.getT1(), read.getT2(), System.nanoTime()))
+        .onErrorResume(
+            e -> {
+              // Redis unreachable (or closing at shutdown): only the timeouts move on.
+              log.debug("Retrying parked deliveries failed: {}", e.toString());
+              return Mono.fromRunnable(() -> routeParked(Map.of(), false, System.nanoTime()))
+                  .subscribeOn(publishing)
+                  .onErrorResume(RejectedExecutionException.class, closed -> Mono.empty())
+                  .then(Mono.empty());
+            })
+        .doFinally(signal -> passRunning = false)
+        .subscribe();
+  }
+
+  /** Deliveries waiting in the parking (for tests and the gauge). */
+  public int parked() {
+    return parkedCount.get();
+  }
+
+  /** A delivery kept while the table is incomplete, with the instances that already had it. */
+  private static final class Parked {
+    private final Delivery delivery;
+    private final long parkedAt;
+    private final Set<String> served = new HashSet<>(2);
+    private boolean tried;
+
+    Parked(Delivery delivery, long parkedAt) {
+      this.delivery = delivery;
+      this.parkedAt = parkedAt;
+    }
+
+    Delivery delivery() {
+      return delivery;
+    }
+
+    long parkedAt() {
+      return parkedAt;
+    }
+
+    Set<String> served() {
+      return served;
+    }
+
+    boolean tried() {
+      return tried;
+    }
+
+    void markTried() {
+      tried = true;
+    }
   }
 
   /** The user's sockets as {@code deviceId -> instance ids}, empty when offline. */
@@ -152,26 +414,31 @@ public class RoutedDeliveryPublisher implements DeliveryPublisher, DisposableBea
     Map<String, List<Delivery>> byInstance = new LinkedHashMap<>();
     for (Delivery delivery : deliveries) {
       Map<String, Set<String>> devices = routes.getOrDefault(delivery.userId(), Map.of());
-      Set<String> instances = new LinkedHashSet<>();
-      if (delivery.deviceId() == null) {
-        // The excepted device's instance gets the frame only when it holds another of the user's
-        // devices; the delivery travels unchanged, so that gateway skips the excepted device.
-        devices.forEach(
-            (deviceId, holders) -> {
-              if (!deviceId.equals(delivery.exceptDeviceId())) {
-                instances.addAll(holders);
-              }
-            });
-      } else {
-        instances.addAll(devices.getOrDefault(delivery.deviceId(), Set.of()));
-      }
-      for (String instance : instances) {
+      for (String instance : instancesFor(delivery, devices)) {
         byInstance.computeIfAbsent(instance, i -> new ArrayList<>()).add(delivery);
       }
     }
     List<DeliveryBatch> batches = new ArrayList<>(byInstance.size());
     byInstance.forEach((instance, frames) -> batches.add(new DeliveryBatch(instance, frames)));
     return batches;
+  }
+
+  /** The instances holding a target socket of the delivery ({@code deviceId -> instances}). */
+  private static Set<String> instancesFor(Delivery delivery, Map<String, Set<String>> devices) {
+    Set<String> instances = new LinkedHashSet<>();
+    if (delivery.deviceId() == null) {
+      // The excepted device's instance gets the frame only when it holds another of the user's
+      // devices; the delivery travels unchanged, so that gateway skips the excepted device.
+      devices.forEach(
+          (deviceId, holders) -> {
+            if (!deviceId.equals(delivery.exceptDeviceId())) {
+              instances.addAll(holders);
+            }
+          });
+    } else {
+      instances.addAll(devices.getOrDefault(delivery.deviceId(), Set.of()));
+    }
+    return instances;
   }
 
   private void publish(DeliveryBatch batch) {
@@ -228,6 +495,7 @@ public class RoutedDeliveryPublisher implements DeliveryPublisher, DisposableBea
 
   @Override
   public void destroy() {
+    retries.dispose();
     publishing.dispose();
     executor.shutdown();
     try {

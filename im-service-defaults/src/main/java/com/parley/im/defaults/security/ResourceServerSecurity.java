@@ -31,8 +31,13 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class ResourceServerSecurity {
 
-  /** Open in every service: probes and metrics, and internal calls (never routed from outside). */
-  public static final List<String> ALWAYS_OPEN = List.of("/actuator/**", "/internal/**");
+  /**
+   * Not for access tokens in any service: the probes on the service port, and the actuator and
+   * internal calls, which need a service credential instead (checked before this chain by
+   * im-service-defaults' {@code ServiceAuthenticationFilter}, ADR 0007).
+   */
+  public static final List<String> ALWAYS_OPEN =
+      List.of("/livez", "/readyz", "/actuator/**", "/internal/**");
 
   private ResourceServerSecurity() {}
 

@@ -1,14 +1,11 @@
 package com.parley.im.defaults.security;
 
+import com.parley.im.defaults.Problems;
 import com.parley.im.protocol.ErrorCodes;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.security.authentication.AuthenticationServiceException;
 import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
@@ -98,20 +95,9 @@ public final class SecurityProblems {
   /** Writes an RFC 9457 problem detail with a {@code code} member. */
   public static Mono<Void> write(
       ServerWebExchange exchange, JsonMapper json, HttpStatus status, String code, String detail) {
-    Map<String, Object> problem = new LinkedHashMap<>();
-    problem.put("type", "https://parley.dev/problems/" + code.replace('_', '-'));
-    problem.put("title", status.getReasonPhrase());
-    problem.put("status", status.value());
-    problem.put("detail", detail);
-    problem.put("instance", exchange.getRequest().getPath().value());
-    problem.put("code", code);
-    byte[] body = json.writeValueAsString(problem).getBytes(StandardCharsets.UTF_8);
-    var response = exchange.getResponse();
-    response.setStatusCode(status);
-    response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
-    if (status == HttpStatus.UNAUTHORIZED) {
-      response.getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+    if (status == HttpStatus.UNAUTHORIZED && !exchange.getResponse().isCommitted()) {
+      exchange.getResponse().getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
     }
-    return response.writeWith(Mono.fromSupplier(() -> response.bufferFactory().wrap(body)));
+    return Problems.write(exchange, json, status, code, detail);
   }
 }

@@ -76,8 +76,12 @@ public class Positions {
           + "   where p.conversation_id = moved.conversation_id and p.user_id = moved.user_id"
           + "   and p.device_id <> moved.device_id) as others"
           + " from moved)"
-          + " select conversation_id, user_id, max(delivered_seq) from compared"
-          + " group by conversation_id, user_id having max(delivered_seq) > min(others)";
+          + " select conversation_id, user_id, max(delivered_seq), null::text from compared"
+          + " group by conversation_id, user_id having max(delivered_seq) > min(others)"
+          // A recv of a device whose user is not an active member: answered with an error frame.
+          + " union all"
+          + " select w.c, w.u, -1, w.d from wanted w where not exists (select 1 from member m"
+          + "   where m.conversation_id = w.c and m.user_id = w.u and m.left_at is null)";
 
   private static final String READ =
       "update member m set read_seq = least(:seq, c.last_seq), change_xid = pg_current_xact_id()"
@@ -122,13 +126,15 @@ public class Positions {
    * Records many {@code recv}s in one statement (the frames of a batch from {@code client-frames}).
    * A device named twice counts with its highest seq; seqs of 0 or less are ignored. Completes once
    * the delivered receipts the batch calls for were pushed: one per conversation and user whose
-   * highest position across devices moved, with that position.
+   * highest position across devices moved, with that position; answers the recvs (seq 0) of users
+   * who are not active members of their conversation, found by the same statement.
    */
-  public Mono<Void> delivered(List<Recv> recvs) {
+  public Mono<List<Recv>> delivered(List<Recv> recvs) {
     List<Recv> wanted = recvs.stream().filter(r -> r.seq() > 0).toList();
     if (wanted.isEmpty()) {
-      return Mono.empty();
+      return Mono.just(List.of());
     }
+    List<Recv> refused = new ArrayList<>();
     return db.sql(DELIVERED)
         .bind("c", wanted.stream().map(Recv::conversationId).toArray(String[]::new))
         .bind("u", wanted.stream().map(Recv::userId).toArray(String[]::new))
@@ -137,16 +143,27 @@ public class Positions {
         .map(
             row ->
                 new UserDelivered(
-                    row.get(0, String.class), row.get(1, String.class), row.get(2, Long.class)))
+                    row.get(0, String.class),
+                    row.get(1, String.class),
+                    row.get(2, Long.class),
+                    row.get(3, String.class)))
         .all()
         .concatMap(
-            moved -> deliveredReceipt(moved.conversationId(), moved.userId(), moved.position()))
+            moved -> {
+              if (moved.position() < 0) {
+                refused.add(new Recv(moved.conversationId(), moved.userId(), moved.deviceId(), 0));
+                return Mono.just(List.<Delivery>of());
+              }
+              return deliveredReceipt(moved.conversationId(), moved.userId(), moved.position());
+            })
         .collectList()
-        .flatMap(lists -> push(lists.stream().flatMap(List::stream).toList()));
+        .flatMap(lists -> push(lists.stream().flatMap(List::stream).toList()))
+        .then(Mono.fromSupplier(() -> List.copyOf(refused)));
   }
 
   /** A user's highest delivered position across devices that moved. */
-  private record UserDelivered(String conversationId, String userId, long position) {}
+  private record UserDelivered(
+      String conversationId, String userId, long position, String deviceId) {}
 
   private Mono<List<Delivery>> deliveredReceipt(
       String conversationId, String userId, long position) {

@@ -1,9 +1,13 @@
 package com.parley.im.message.relay;
 
 import com.parley.im.defaults.ApiException;
+import com.parley.im.defaults.delivery.DeliveryPublisher;
 import com.parley.im.events.ClientFrameReceived;
+import com.parley.im.events.DeliveryBatch.Delivery;
 import com.parley.im.message.position.Positions;
 import com.parley.im.message.position.Positions.Recv;
+import com.parley.im.protocol.ErrorCodes;
+import com.parley.im.protocol.Frames;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,11 +24,13 @@ import tools.jackson.databind.json.JsonMapper;
  * What the frames of {@code client-frames} mean (ADR 0006 §5): {@code recv} and {@code read} move
  * positions ({@link Positions}), {@code typing} and {@code signal} are relayed ({@link Relays}).
  *
- * <p>Promises: a malformed frame, an unknown type, or a frame about a conversation the user is not
- * an active member of is logged and dropped, never retried; replaying a frame changes no position
- * (positions only move forward). Errors of the database or the broker propagate, so the binder
- * retries the batch ({@code max-attempts}) and then dead-letters it; a retried batch relays its
- * {@code typing} and {@code signal} frames again (clients ignore repeats).
+ * <p>Promises: a malformed frame or an unknown type is logged and dropped, never retried; a {@code
+ * recv}, {@code read} or {@code typing} about a conversation the user is not an active member of is
+ * answered with an {@code error} frame {@code not_member} (with the frame's id) to the device that
+ * sent it (issue 8), and changes nothing; replaying a frame changes no position (positions only
+ * move forward). Errors of the database or the broker propagate, so the binder retries the batch
+ * ({@code max-attempts}) and then dead-letters it; a retried batch relays its {@code typing} and
+ * {@code signal} frames again (clients ignore repeats).
  */
 @Service
 class ClientFrames {
@@ -33,11 +39,13 @@ class ClientFrames {
 
   private final Positions positions;
   private final Relays relays;
+  private final DeliveryPublisher deliveries;
   private final JsonMapper json;
 
-  ClientFrames(Positions positions, Relays relays, JsonMapper json) {
+  ClientFrames(Positions positions, Relays relays, DeliveryPublisher deliveries, JsonMapper json) {
     this.positions = positions;
     this.relays = relays;
+    this.deliveries = deliveries;
     this.json = json;
   }
 
@@ -56,7 +64,7 @@ class ClientFrames {
           recvs.add(
               new Recv(text(node, "conversationId"), event.userId(), event.deviceId(), seq(node)));
         } else {
-          others.add(refusalsLogged(event, dispatch(event, frame)));
+          others.add(refusalsAnswered(event, frame, dispatch(event, frame)));
         }
       } catch (JacksonException | IllegalArgumentException e) {
         log.warn(
@@ -66,17 +74,61 @@ class ClientFrames {
             e.getMessage());
       }
     }
-    return Flux.concat(others).then(positions.delivered(recvs).then());
+    return Flux.concat(others)
+        .then(positions.delivered(recvs))
+        .flatMap(
+            refused ->
+                answer(
+                    refused.stream()
+                        .map(
+                            r ->
+                                error(
+                                    r.userId(),
+                                    r.deviceId(),
+                                    null,
+                                    ErrorCodes.NOT_MEMBER,
+                                    "recv: no such conversation, or you are not a member of it: "
+                                        + r.conversationId()))
+                        .toList()));
   }
 
-  private Mono<Void> refusalsLogged(ClientFrameReceived event, Mono<Void> work) {
+  /** A refused frame is answered with an {@code error} frame to the device that sent it. */
+  private Mono<Void> refusalsAnswered(ClientFrameReceived event, Frame frame, Mono<Void> work) {
     return work.onErrorResume(
         ApiException.class,
         e -> {
           log.debug(
               "Client frame {} of user {} refused: {}", event.eventId(), event.userId(), e.code());
-          return Mono.empty();
+          return answer(
+              List.of(
+                  error(
+                      event.userId(),
+                      event.deviceId(),
+                      frame.id(),
+                      e.code(),
+                      frame.type() + ": " + e.getMessage())));
         });
+  }
+
+  private Delivery error(
+      String userId, String deviceId, String frameId, String code, String message) {
+    return new Delivery(
+        userId, deviceId, json.writeValueAsString(new Frames.Error(frameId, code, message)));
+  }
+
+  /** Best effort, like every push: a failure is logged, the batch is not retried for it. */
+  private Mono<Void> answer(List<Delivery> errors) {
+    if (errors.isEmpty()) {
+      return Mono.empty();
+    }
+    return deliveries
+        .deliver(errors)
+        .onErrorResume(
+            e -> {
+              log.warn(
+                  "Could not answer {} refused client frames: {}", errors.size(), e.toString());
+              return Mono.empty();
+            });
   }
 
   private record Frame(String type, String id, JsonNode node) {}

@@ -1,5 +1,6 @@
 package com.parley.im.message.relay;
 
+import com.parley.im.defaults.ApiException;
 import com.parley.im.defaults.delivery.DeliveryPublisher;
 import com.parley.im.events.DeliveryBatch.Delivery;
 import com.parley.im.message.conversation.ConversationAccess;
@@ -17,11 +18,11 @@ import tools.jackson.databind.json.JsonMapper;
  * Relays {@code typing} and {@code signal} frames between people who share a conversation.
  *
  * <p>Promises: {@code typing} reaches only the other active members' devices, and only when the
- * typer is an active member (otherwise it is dropped); {@code signal} reaches the callee's devices
- * only when the two share an active conversation and the callee has not blocked the caller (a
- * direct conversation counts only while they are friends); otherwise the caller's device gets an
- * {@code error} frame {@code forbidden} with the frame's id. Cannot promise: delivery (pushes to
- * online sockets, nothing is stored).
+ * typer is an active member (otherwise {@code not_member}, which the caller answers); {@code
+ * signal} reaches the callee's devices only when the two share an active conversation and the
+ * callee has not blocked the caller (a direct conversation counts only while they are friends);
+ * otherwise the caller's device gets an {@code error} frame {@code forbidden} with the frame's id.
+ * Cannot promise: delivery (pushes to online sockets, nothing is stored).
  */
 @Service
 class Relays {
@@ -54,14 +55,20 @@ class Relays {
     this.json = json;
   }
 
-  /** Pushes {@code typing} to the other active members; empty when the typer is not one. */
+  /**
+   * Pushes {@code typing} to the other active members; errors 404 {@code not_member} when the typer
+   * is not one.
+   */
   Mono<Void> typing(String conversationId, String userId) {
     return conversations
         .activeMembers(conversationId)
         .flatMap(
             members -> {
               if (!members.contains(userId)) {
-                return Mono.empty();
+                return Mono.error(
+                    ApiException.notFound(
+                        ErrorCodes.NOT_MEMBER,
+                        "No such conversation, or you are not a member of it"));
               }
               String frame = json.writeValueAsString(new Frames.Typing(conversationId, userId));
               List<Delivery> pushes = new ArrayList<>(members.size());

@@ -1,5 +1,6 @@
 package com.parley.im.message.send;
 
+import com.parley.im.defaults.serviceauth.ServiceTokens;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.cloud.circuitbreaker.resilience4j.ReactiveResilience4JCircuitBreakerFactory;
@@ -24,9 +25,11 @@ class SendConfiguration {
   MediaCatalog mediaCatalog(
       ObjectProvider<WebClient.Builder> builders,
       ReactiveCircuitBreakerFactory<?, ?> breakers,
-      SendProperties properties) {
+      SendProperties properties,
+      ServiceTokens serviceTokens) {
+    // media-service's /internal endpoint wants this service's credential (ADR 0007).
     return new MediaServiceCatalog(
-        builders.getIfAvailable(WebClient::builder),
+        builders.getIfAvailable(WebClient::builder).clone().filter(serviceTokens.filter()),
         breakers,
         properties.mediaUri(),
         properties.mediaTimeout());

@@ -151,12 +151,15 @@ public abstract class MessagingIntegrationTestBase {
 
   /** Registers a presence route: {@code user}'s {@code device} has a socket on {@code gateway}. */
   protected void online(User user, String device, FakeGateway gateway) {
+    // The table's marker, as presence keeps it: the routing table is complete (ADR 0008).
+    redisTemplate().opsForValue().set(presencePrefix() + "table", "1");
     redisTemplate()
         .opsForHash()
         .put(presencePrefix() + "route:" + user.id(), device + "/s-" + device, gateway.instanceId);
   }
 
-  private static synchronized StringRedisTemplate redisTemplate() {
+  /** Presence's Redis as a test sees it (only keys under the test run's presence prefix). */
+  protected static synchronized StringRedisTemplate redisTemplate() {
     if (redis == null) {
       TestInfrastructure.Endpoints endpoints = TestInfrastructure.get().endpoints();
       var factory =

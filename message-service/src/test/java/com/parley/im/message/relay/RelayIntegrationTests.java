@@ -60,7 +60,56 @@ class RelayIntegrationTests extends MessagingIntegrationTestBase {
     gateway.await(c.id(), "c1", "typing");
     assertThat(gateway.frames(b.id(), "b1")).hasSize(1);
     assertThat(gateway.frames(a.id(), "a1")).isEmpty();
-    assertThat(gateway.frames(stranger.id(), "s1")).isEmpty();
+    // The stranger's own device is told why (issue 8), and nobody else hears of it.
+    assertThat(gateway.frames(stranger.id(), "s1"))
+        .singleElement()
+        .satisfies(
+            f -> assertThat(f).containsEntry("type", "error").containsEntry("code", "not_member"));
+  }
+
+  /**
+   * Issue 8: {@code recv}, {@code read} and {@code typing} in a conversation the device's user is
+   * not in are answered with an {@code error} frame {@code not_member} (with the frame's id) to
+   * that device only, and change nothing.
+   */
+  @Test
+  void recvReadAndTypingOfANonMemberAreAnsweredWithAnErrorFrame() {
+    User a = user();
+    User b = user();
+    User stranger = user();
+    String direct = befriend(a, b);
+    FakeGateway gateway = gateway();
+    online(a, "a1", gateway);
+    online(stranger, "s1", gateway);
+    online(stranger, "s2", gateway);
+
+    frame(
+        gateway,
+        stranger,
+        "s1",
+        "{\"type\":\"recv\",\"id\":\"r1\",\"conversationId\":\"" + direct + "\",\"seq\":3}");
+    frame(
+        gateway,
+        stranger,
+        "s1",
+        "{\"type\":\"read\",\"id\":\"r2\",\"conversationId\":\"" + direct + "\",\"seq\":3}");
+    frame(
+        gateway,
+        stranger,
+        "s1",
+        "{\"type\":\"typing\",\"id\":\"r3\",\"conversationId\":\"" + direct + "\"}");
+
+    awaitTrue(() -> gateway.frames(stranger.id(), "s1").size() == 3);
+    assertThat(gateway.frames(stranger.id(), "s1"))
+        .allSatisfy(
+            f -> assertThat(f).containsEntry("type", "error").containsEntry("code", "not_member"))
+        .extracting(f -> f.get("id"))
+        .containsExactlyInAnyOrder(null, "r2", "r3");
+    assertThat(gateway.frames(stranger.id(), "s2")).isEmpty();
+    assertThat(gateway.frames(a.id(), "a1")).isEmpty();
+    assertThat(
+            count("select count(*) from device_position where user_id = '" + stranger.id() + "'"))
+        .isZero();
   }
 
   @Test

@@ -6,6 +6,7 @@ import com.parley.im.message.conversation.MessagingIntegrationTestBase;
 import com.parley.im.message.store.NewMessage;
 import com.parley.im.message.store.R2dbcMessageStore;
 import com.parley.im.message.store.StoredMessage;
+import com.parley.im.testsupport.TestServiceTokens;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -210,6 +211,7 @@ class SendIntegrationTests extends MessagingIntegrationTestBase {
     Map<String, Object> response =
         http.post()
             .uri("/internal/messages/send")
+            .header("Authorization", TestServiceTokens.authorization())
             .contentType(MediaType.APPLICATION_JSON)
             .bodyValue(Map.of("sends", sends))
             .exchange()
@@ -236,11 +238,49 @@ class SendIntegrationTests extends MessagingIntegrationTestBase {
 
     http.post()
         .uri("/internal/messages/send")
+        .header("Authorization", TestServiceTokens.authorization())
         .contentType(MediaType.APPLICATION_JSON)
         .bodyValue(Map.of("sends", List.of()))
         .exchange()
         .expectStatus()
         .isBadRequest();
+  }
+
+  /**
+   * The forged send of issue 8 ("Why 1"): a caller that skips the gateway posts a send in A's name
+   * to the internal endpoint. Without a service credential, with one of another key or an expired
+   * one, it is refused with 401 and nothing is stored.
+   */
+  @Test
+  void aForgedSendWithoutTheServiceCredentialIsRefusedAndStoresNothing() {
+    User a = user();
+    User b = user();
+    String direct = befriend(a, b);
+    Map<String, Object> forged =
+        Map.of("sends", List.of(internal(a, "x1", direct, "text", text("forged"))));
+    for (String credential :
+        new String[] {
+          null, TestServiceTokens.signedWithAnotherKey(), TestServiceTokens.expired()
+        }) {
+      http.post()
+          .uri("/internal/messages/send")
+          .headers(
+              h -> {
+                if (credential != null) {
+                  h.set("Authorization", credential);
+                }
+              })
+          .contentType(MediaType.APPLICATION_JSON)
+          .bodyValue(forged)
+          .exchange()
+          .expectStatus()
+          .isUnauthorized()
+          .expectBody()
+          .jsonPath("$.code")
+          .isEqualTo("service_unauthorized");
+    }
+    assertThat(count("select count(*) from message where conversation_id = '" + direct + "'"))
+        .isZero();
   }
 
   private static Map<String, Object> internal(

@@ -12,9 +12,10 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * Every {@code im.presence.sweep-interval} (2 s), drops the routes of every gateway instance whose
+ * Every {@code im.presence.sweep-interval} (1 s), drops the routes of every gateway instance whose
  * lease key has expired, and turns offline the users who had no other route: a gateway killed with
- * {@code kill -9} goes offline after its lease (15 s) plus at most one sweep.
+ * {@code kill -9} goes offline after its lease (15 s) plus at most one sweep. Each sweep also finds
+ * a routing table that Redis lost (ADR 0008) within one interval and has it rebuilt.
  *
  * <p>Sweeps run one after another ({@code concatMap}); a failing sweep is logged and the next one
  * tries again. Several replicas may sweep at once: each instance is swept by one atomic script, so
@@ -28,18 +29,32 @@ class LeaseSweeper implements SmartLifecycle {
   private final RouteTable routes;
   private final PresenceTransitions transitions;
   private final PresenceProperties properties;
+  private final RoutingTableRepair repair;
   private volatile Disposable running;
 
-  LeaseSweeper(RouteTable routes, PresenceTransitions transitions, PresenceProperties properties) {
+  LeaseSweeper(
+      RouteTable routes,
+      PresenceTransitions transitions,
+      PresenceProperties properties,
+      RoutingTableRepair repair) {
     this.routes = routes;
     this.transitions = transitions;
     this.properties = properties;
+    this.repair = repair;
   }
 
-  /** One sweep over all known instances. */
+  /**
+   * One sweep: first the table's marker (gone after a Redis loss, ADR 0008: then every gateway is
+   * asked to report its sockets again), then all known instances.
+   */
   Mono<Void> sweep() {
-    return routes
-        .instances()
+    Mono<Void> repairIfLost =
+        routes
+            .markLostTable(properties.rebuildWindow())
+            .filter(Boolean::booleanValue)
+            .flatMap(lost -> repair.askToReport(null));
+    return repairIfLost
+        .thenMany(routes.instances())
         // One instance, then one user at a time: transitions of a user stay in order.
         .concatMap(
             instance ->

@@ -19,8 +19,10 @@ import reactor.core.publisher.Mono;
  * instance:{instanceId}} (set of user ids), {@code lease:{instanceId}} (string with the lease's
  * TTL), {@code instances} (set of instance ids), plus {@code event:{eventId}} (a consumed socket
  * event) and {@code closed:{instanceId}/{socketId}} (a closed socket, so that an {@code opened}
- * arriving after its {@code closed} opens nothing), both kept for {@code im.presence.event-memory}.
- * presence-service is the only writer; {@code DeliveryPublisher} reads the route hashes.
+ * arriving after its {@code closed} opens nothing), both kept for {@code im.presence.event-memory};
+ * and {@code table} (the table is complete) and {@code table-rebuilding} (gateways are reporting
+ * their sockets again after a loss, ADR 0008), which publishers read. presence-service is the only
+ * writer; {@code DeliveryPublisher} reads the route hashes.
  *
  * <p>Promises: every change is one Lua script, so the hash, the sets and the answer (did the user
  * come online / go offline?) agree even with the sweeper running at the same time; a socket event
@@ -69,12 +71,42 @@ public class RouteTable {
           """,
           Long.class);
 
+  /** The answer of a renewal: was the lease known, and if not, is the table otherwise complete? */
+  enum Renewal {
+    /** The lease was there: presence holds the instance's routes. */
+    KNOWN,
+    /** The lease was gone though the table is complete: the instance's routes were swept. */
+    LOST,
+    /** The whole table is lost or being rebuilt: the sweeper has asked every instance. */
+    REBUILDING
+  }
+
   private static final RedisScript<Long> RENEWED =
       RedisScript.of(
           """
+          local existed = redis.call('EXISTS', KEYS[1])
           redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
           redis.call('SADD', KEYS[2], ARGV[1])
-          return 1
+          if existed == 1 then return 1 end
+          if redis.call('EXISTS', KEYS[3]) == 0 or redis.call('EXISTS', KEYS[4]) == 1 then
+            return 2
+          end
+          return 0
+          """,
+          Long.class);
+
+  /**
+   * Marks the table complete if it was not (first start, or Redis lost its data) and opens the
+   * rebuild window ({@code table-rebuilding}, expiring by itself): 1 when this call did it.
+   */
+  private static final RedisScript<Long> TABLE_CHECK =
+      RedisScript.of(
+          """
+          if redis.call('SET', KEYS[1], '1', 'NX') then
+            redis.call('SET', KEYS[2], '1', 'PX', ARGV[1])
+            return 1
+          end
+          return 0
           """,
           Long.class);
 
@@ -157,13 +189,27 @@ public class RouteTable {
                 millis(properties.eventMemory().toMillis()))));
   }
 
-  Mono<Void> renew(String instanceId, long leaseMillis) {
+  Mono<Renewal> renew(String instanceId, long leaseMillis) {
     return redis
         .execute(
             RENEWED,
-            List.of(leaseKey(instanceId), instancesKey()),
+            List.of(leaseKey(instanceId), instancesKey(), tableKey(), rebuildingKey()),
             List.of(instanceId, millis(leaseMillis)))
-        .then();
+        .next()
+        .map(code -> code == 1 ? Renewal.KNOWN : code == 0 ? Renewal.LOST : Renewal.REBUILDING);
+  }
+
+  /**
+   * True when the table's marker was missing (presence's first start, or Redis lost its data): this
+   * call set it and opened a rebuild window of {@code window}, during which publishers keep the
+   * deliveries they cannot route yet (ADR 0008); the caller asks every gateway to report again.
+   */
+  Mono<Boolean> markLostTable(java.time.Duration window) {
+    return redis
+        .execute(
+            TABLE_CHECK, List.of(tableKey(), rebuildingKey()), List.of(millis(window.toMillis())))
+        .next()
+        .map(code -> code == 1);
   }
 
   /** Known instance ids. */
@@ -222,6 +268,16 @@ public class RouteTable {
 
   private String instancesKey() {
     return prefix + "instances";
+  }
+
+  /** Present while the table is believed complete (ADR 0008); Redis loses it with the routes. */
+  private String tableKey() {
+    return prefix + "table";
+  }
+
+  /** Present (with a TTL) while the gateways report their sockets again after a loss. */
+  private String rebuildingKey() {
+    return prefix + "table-rebuilding";
   }
 
   private String closedKey(String instanceId, String socketId) {

@@ -10,7 +10,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * Applies the gateways' socket and lease reports to the {@link RouteTable} and hands each
- * online/offline transition to {@link PresenceTransitions}.
+ * online/offline transition to {@link PresenceTransitions}; a renewal of a lease the table did not
+ * have makes that instance report its sockets again ({@link RoutingTableRepair}).
  *
  * <p>Promises: a user turns online with the first socket on any instance and offline when the last
  * one closes (whatever the reason: client, heartbeat timeout, revocation, shutdown); a duplicate
@@ -26,10 +27,12 @@ class SocketTracker {
 
   private final RouteTable routes;
   private final PresenceTransitions transitions;
+  private final RoutingTableRepair repair;
 
-  SocketTracker(RouteTable routes, PresenceTransitions transitions) {
+  SocketTracker(RouteTable routes, PresenceTransitions transitions, RoutingTableRepair repair) {
     this.routes = routes;
     this.transitions = transitions;
+    this.repair = repair;
   }
 
   Mono<Void> apply(SocketChanged event) {
@@ -71,7 +74,12 @@ class SocketTracker {
       log.warn("Ignoring lease event {}", event);
       return Mono.empty();
     }
-    return routes.renew(event.instanceId(), event.leaseSeconds() * 1000);
+    // A lease presence did not know while its table is complete: the instance's routes were
+    // swept (its renewals were late) or never arrived; it reports its sockets again (ADR 0008).
+    return routes
+        .renew(event.instanceId(), event.leaseSeconds() * 1000)
+        .filter(RouteTable.Renewal.LOST::equals)
+        .flatMap(lost -> repair.askToReport(event.instanceId()));
   }
 
   private static boolean blank(String value) {

@@ -74,27 +74,31 @@ class AuthService {
   }
 
   /**
-   * Throttle check, then the password (hashed even for unknown usernames), then a new session for
-   * the device, revoking the one it had.
+   * The account, the throttle's check (which depends on whether the username exists), then the
+   * password (hashed even for unknown usernames), then a new session for the device, revoking the
+   * one it had.
    */
   Mono<TokenResponse> login(LoginRequest request, String clientAddress) {
-    return throttle
-        .check(request.username(), clientAddress)
-        .then(accounts.findByUsername(request.username()).map(Optional::of))
+    return accounts
+        .findByUsername(request.username())
+        .map(Optional::of)
         .defaultIfEmpty(Optional.empty())
         .flatMap(
             account ->
-                hasher
-                    .matches(
-                        request.password(),
-                        account.map(AccountCredentials.Credentials::passwordHash).orElse(null))
+                throttle
+                    .check(request.username(), clientAddress, account.isPresent())
+                    .then(
+                        hasher.matches(
+                            request.password(),
+                            account.map(AccountCredentials.Credentials::passwordHash).orElse(null)))
                     .flatMap(
                         ok ->
                             ok && account.isPresent()
                                 ? startSession(
                                     UUID.fromString(account.get().userId()), request.deviceId())
                                 : throttle
-                                    .recordFailure(request.username(), clientAddress)
+                                    .recordFailure(
+                                        request.username(), clientAddress, account.isPresent())
                                     .then(Mono.error(AuthService::invalidCredentials))));
   }
 

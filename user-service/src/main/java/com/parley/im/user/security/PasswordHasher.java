@@ -1,13 +1,10 @@
 package com.parley.im.user.security;
 
-import com.parley.im.defaults.ApiException;
-import com.parley.im.protocol.ErrorCodes;
 import com.parley.im.user.UserProperties;
 import java.time.Duration;
 import java.util.concurrent.RejectedExecutionException;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.http.HttpStatus;
 import org.springframework.security.crypto.argon2.Argon2PasswordEncoder;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
@@ -17,7 +14,9 @@ import reactor.core.scheduler.Schedulers;
 /**
  * Argon2id hashing on a bounded scheduler of its own, never on an event loop. At most {@code
  * maxConcurrent} hashes run at once (which also bounds their memory to {@code memoryKib *
- * maxConcurrent}) and at most {@code maxQueued} wait; beyond that requests get 503.
+ * maxConcurrent}) and at most {@code maxQueued} wait, in arrival order (a burst of sign-ins is
+ * answered, slower); beyond that a request gets 429 {@code rate_limited} with {@code Retry-After}
+ * (the service is busy, not down).
  */
 @Component
 public class PasswordHasher implements DisposableBean {
@@ -68,13 +67,7 @@ public class PasswordHasher implements DisposableBean {
   private <T> Mono<T> onScheduler(java.util.concurrent.Callable<T> work) {
     return Mono.fromCallable(work)
         .subscribeOn(scheduler)
-        .onErrorMap(
-            RejectedExecutionException.class,
-            e ->
-                new ApiException(
-                    HttpStatus.SERVICE_UNAVAILABLE,
-                    ErrorCodes.SERVICE_UNAVAILABLE,
-                    "Too many sign-ins at once; try again shortly."));
+        .onErrorMap(RejectedExecutionException.class, e -> new HashingBusyException());
   }
 
   @Override

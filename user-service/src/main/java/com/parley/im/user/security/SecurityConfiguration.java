@@ -31,13 +31,15 @@ import tools.jackson.databind.json.JsonMapper;
 @EnableWebFluxSecurity
 class SecurityConfiguration {
 
-  /** Reachable without a token; a bearer header sent there anyway is ignored. */
+  /**
+   * Reachable without an access token; a bearer header sent there anyway is ignored. The probes,
+   * the actuator and {@code /internal/**} ({@code ResourceServerSecurity.ALWAYS_OPEN}) need a
+   * service credential instead where they need one (ADR 0007).
+   */
   static final ServerWebExchangeMatcher PUBLIC =
       new OrServerWebExchangeMatcher(
           List.of(
-              new PathPatternParserServerWebExchangeMatcher("/actuator/health/**"),
-              new PathPatternParserServerWebExchangeMatcher("/actuator/prometheus"),
-              new PathPatternParserServerWebExchangeMatcher("/internal/**"),
+              ResourceServerSecurity.openPaths(List.of()),
               new PathPatternParserServerWebExchangeMatcher("/api/users", HttpMethod.POST),
               new PathPatternParserServerWebExchangeMatcher("/api/auth/login", HttpMethod.POST),
               new PathPatternParserServerWebExchangeMatcher("/api/auth/refresh", HttpMethod.POST),

@@ -3,6 +3,7 @@ package com.parley.im.user.auth;
 import static org.awaitility.Awaitility.await;
 
 import com.parley.im.testsupport.TestInfrastructure;
+import com.parley.im.testsupport.TestServiceTokens;
 import com.parley.im.user.IntegrationTestBase;
 import java.time.Duration;
 import java.util.Map;
@@ -36,6 +37,35 @@ class WsTicketIntegrationTests extends IntegrationTestBase {
     expectProblem(redeem(ticket), 404, "invalid_ticket");
     expectProblem(redeem("no-such-ticket"), 404, "invalid_ticket");
     expectProblem(redeem("bad ticket!"), 400, "validation_failed");
+  }
+
+  /**
+   * Issue 8 ("Why 1"): redeeming a ticket needs the service credential; anyone else who reaches the
+   * port (127.0.0.1 included) is refused with 401 and the ticket stays unspent.
+   */
+  @Test
+  void redemptionWithoutTheServiceCredentialIsRefusedAndSpendsNothing() {
+    String ticket = issue(login(register("forged").username(), "browser"));
+    for (String credential :
+        new String[] {
+          null, TestServiceTokens.signedWithAnotherKey(), TestServiceTokens.expired(), "Bearer x"
+        }) {
+      expectProblem(
+          http.post()
+              .uri("/internal/ws-tickets/redeem")
+              .headers(
+                  h -> {
+                    if (credential != null) {
+                      h.set("Authorization", credential);
+                    }
+                  })
+              .contentType(MediaType.APPLICATION_JSON)
+              .bodyValue(Map.of("ticket", ticket))
+              .exchange(),
+          401,
+          "service_unauthorized");
+    }
+    redeem(ticket).expectStatus().isOk();
   }
 
   @Test
@@ -92,6 +122,7 @@ class WsTicketIntegrationTests extends IntegrationTestBase {
   private WebTestClient.ResponseSpec redeem(String ticket) {
     return http.post()
         .uri("/internal/ws-tickets/redeem")
+        .header("Authorization", TestServiceTokens.authorization())
         .contentType(MediaType.APPLICATION_JSON)
         .bodyValue(Map.of("ticket", ticket))
         .exchange();

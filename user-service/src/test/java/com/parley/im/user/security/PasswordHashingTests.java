@@ -41,4 +41,35 @@ class PasswordHashingTests {
       hasher.destroy();
     }
   }
+
+  /**
+   * A burst beyond the hashing slots waits in the queue and is answered (slower); only beyond the
+   * queue is a request refused, and then as busy (429 with Retry-After), never as down.
+   */
+  @Test
+  void aBurstWaitsInTheQueueAndOnlyWhatExceedsItIsRefusedAsBusy() {
+    PasswordHasher hasher =
+        new PasswordHasher(new UserProperties.PasswordHashing(8192, 1, 1, 1, 3));
+    try {
+      var results =
+          reactor.core.publisher.Flux.range(0, 12)
+              .flatMap(
+                  i ->
+                      hasher
+                          .hash("password " + i)
+                          .map(hash -> "hashed")
+                          .onErrorResume(
+                              HashingBusyException.class,
+                              e -> reactor.core.publisher.Mono.just("busy")),
+                  12)
+              .collectList()
+              .block(Duration.ofSeconds(60));
+      // One running, three queued (plus the decoy made at start-up, which may hold a place).
+      assertThat(results).hasSize(12).contains("hashed", "busy");
+      assertThat(results.stream().filter("hashed"::equals).count()).isBetween(3L, 4L);
+      assertThat(HashingBusyException.RETRY_AFTER_SECONDS).isPositive();
+    } finally {
+      hasher.destroy();
+    }
+  }
 }

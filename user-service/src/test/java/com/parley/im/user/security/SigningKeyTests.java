@@ -63,6 +63,6 @@ class SigningKeyTests {
         file.toString(),
         Duration.ofSeconds(30),
         new UserProperties.PasswordHashing(19456, 2, 1, 1, 1),
-        new UserProperties.LoginThrottle(5, 50, Duration.ofMinutes(15)));
+        new UserProperties.LoginThrottle(5, 50, Duration.ofMinutes(15), Duration.ofSeconds(60)));
   }
 }
