@@ -42,8 +42,13 @@ describe(`the TypeScript SDK against ${baseUrl}`, () => {
     const sentBefore = (await history(alice.client, conversationId)).length;
     const shownBefore = bob.shown.length;
     let acked = 0;
+    let reorders = 0;
+    const started = Date.now();
     const off = alice.client.on('sent', () => {
       acked++;
+    });
+    const offReorder = alice.client.on('reordered', () => {
+      reorders++;
     });
     const pending = [];
     for (const text of range(200, 'pipelined ')) pending.push((await alice.client.send(conversationId, 'text', { text })).acked);
@@ -51,7 +56,11 @@ describe(`the TypeScript SDK against ${baseUrl}`, () => {
     const killed = alice.sockets.last;
     killed.terminate(); // mid-pipeline: sends in flight, acks on the way, all lost with the socket
     const acks = await Promise.all(pending);
+    const elapsed = Date.now() - started;
     off();
+    offReorder();
+    console.log(`[figures] 200 pipelined sends, socket killed after 60 acks: all acked in ${elapsed} ms, ${alice.sockets.made.length - 1} reconnect(s), ${reorders} reorders`);
+    assert.equal(reorders, 0, 'no send was acked before an earlier one');
     assert.ok(alice.sockets.made.length >= 2, 'the client reconnected');
     assert.deepEqual(acks.map((m) => m.seq), acks.map((_, i) => sentBefore + i + 1), 'acked with consecutive seqs in send order');
 
