@@ -146,9 +146,7 @@ export class Session implements TokenSource {
     this.clock.clearTimeout(this.timer);
     const had = this.tokens !== null;
     this.tokens = null;
-    if (had || this.endedReason === null) {
-      await this.hooks.saved(null);
-    }
+    if (had) await this.hooks.saved(null);
     if (this.endedReason === null) {
       this.endedReason = reason;
       this.hooks.ended(reason);

@@ -175,9 +175,6 @@ export class Connection {
       this.hooks.opened(frame, generation);
       return;
     }
-    if (frame.type === 'error' && frame.code === 'closing') {
-      // The server closes next (4001 for an ended session); the close event decides.
-    }
     this.hooks.frame(frame, generation);
   }
 
