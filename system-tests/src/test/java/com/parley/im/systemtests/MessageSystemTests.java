@@ -30,8 +30,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * Direct messaging through the gateway, by a client written from PROTOCOL.md alone ("Conversations
  * and messages", the {@code send}, {@code recv} and {@code read} frames, the delivery guarantees),
- * with the wire details that docs/protocol-notes.md and the project decided: history answers {@code
- * {"messages":[...]}} ascending by seq, a REST resend answers 200 with the first message, a
+ * with the wire details that docs/protocol.md adds (the project's decisions): history answers
+ * {@code {"messages":[...]}} ascending by seq, a REST resend answers 200 with the first message, a
  * recalled message has {@code body: null} and {@code recalledAt}.
  */
 @ExtendWith(RunningSystem.class)

@@ -1,0 +1,14 @@
+export { ParleyClient, type ParleyClientOptions, type PendingSend, type ClientEvents } from './client.js';
+export { Api, type PublicProfile, type MyProfile, type FriendRequest, type Group, type BlockedUser } from './api.js';
+export { ParleyError, HttpClient, type FetchLike, type TokenSource } from './http.js';
+export { Session, type SessionTokens, type SessionEndReason } from './session.js';
+export { Connection, type ConnectionOptions, type ConnectionState, type WebSocketLike, type WebSocketFactory } from './socket.js';
+export { Outbox, type OutboxOptions, type SendTransport, type OutboxHooks } from './outbox.js';
+export { Inbox, type InboxOptions, type InboxTransport, type InboxHooks, type MessageSource } from './inbox.js';
+export { PresenceState } from './presence.js';
+export { MemoryStore, StoreWriter, selectRange, type Store, type StoreWrite, type StoredState, type ConversationPosition, type OutboxEntry, type MessageRange } from './store.js';
+export { IndexedDbStore } from './indexeddb-store.js';
+export { Emitter } from './events.js';
+export { backoffDelay, type BackoffOptions } from './backoff.js';
+export { systemClock, type Clock, type Random } from './clock.js';
+export * from './protocol.js';
