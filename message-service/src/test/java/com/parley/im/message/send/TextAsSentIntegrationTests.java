@@ -30,10 +30,13 @@ class TextAsSentIntegrationTests extends MessagingIntegrationTestBase {
     Set<String> messageIds = new HashSet<>();
     int[] stored = {0};
     int[] refused = {0};
+    int[] tries = {0};
     ArbitraryText.forAll(
         150,
         random -> {
-          String id = "p" + ArbitraryText.string(random, 10);
+          // The try number makes every id new: two tries that drew the same chars would
+          // otherwise be one send repeated (answered 200, the first message), not two messages.
+          String id = "p" + tries[0]++ + ":" + ArbitraryText.string(random, 10);
           String text = "t" + ArbitraryText.string(random, 30);
           String body =
               "{\"clientMsgId\":"
