@@ -142,8 +142,13 @@ public record GatewayProperties(
    *
    * @param leaseRenewalInterval how often {@code GatewayLeaseRenewed} is published
    * @param lease how long presence keeps this instance's routes after the last renewal
+   * @param keyPrefix presence-service's Redis key prefix (read only, to see a socket's route)
+   * @param welcomeRouteWait how long a new socket's {@code welcome} waits for presence to route
+   *     the socket; beyond, {@code welcome} is sent anyway (the client's catch-up repairs)
    */
   public record Presence(
       @DefaultValue("5s") @NotNull Duration leaseRenewalInterval,
-      @DefaultValue("15s") @NotNull Duration lease) {}
+      @DefaultValue("15s") @NotNull Duration lease,
+      @DefaultValue("presence:") @NotBlank String keyPrefix,
+      @DefaultValue("3s") @NotNull Duration welcomeRouteWait) {}
 }

@@ -24,7 +24,9 @@ import org.springframework.test.web.reactive.server.WebTestClient;
       "im.gateway.upstream.timeout=5s",
       "im.gateway.websocket.shutdown-timeout=2s",
       "im.gateway.presence.lease-renewal-interval=1s",
-      "im.gateway.websocket.redelivery-interval=500ms"
+      "im.gateway.websocket.redelivery-interval=500ms",
+      // No presence-service here to route sockets: welcome goes at once (RouteWatchTests).
+      "im.gateway.presence.welcome-route-wait=0s"
     })
 public abstract class GatewayIntegrationTest {
 

@@ -2,6 +2,7 @@ package com.parley.im.gateway.websocket;
 
 import com.parley.im.defaults.text.WellFormedText;
 import com.parley.im.gateway.GatewayProperties;
+import com.parley.im.gateway.presence.RouteWatch;
 import com.parley.im.gateway.presence.SocketReporter;
 import com.parley.im.gateway.security.RevokedSessions;
 import com.parley.im.gateway.session.ClientSession;
@@ -20,8 +21,10 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.SignalType;
 
 /**
- * Runs one accepted socket: registers it, sends {@code welcome}, then reads client frames and
- * writes server frames until either side closes.
+ * Runs one accepted socket: registers it, queues {@code welcome}, then reads client frames and
+ * writes server frames until either side closes. Writing starts once presence routes the socket
+ * ({@link RouteWatch}), so that a client which sees {@code welcome} and then catches up misses no
+ * message; frames pushed meanwhile wait behind {@code welcome} in the socket's queue.
  *
  * <p>Reading: each text frame counts as a sign of life (control frames do not), is checked against
  * the 64 KiB limit and handed to the {@link FrameDispatcher}. Frames of one socket are handled one
@@ -42,6 +45,7 @@ class ConnectionHandler {
   private final FrameEncoder frames;
   private final RevokedSessions revoked;
   private final SocketReporter reporter;
+  private final RouteWatch routes;
   private final GatewayProperties.WebSocket settings;
   private final long maxFrameBytes;
 
@@ -51,12 +55,14 @@ class ConnectionHandler {
       FrameEncoder frames,
       RevokedSessions revoked,
       SocketReporter reporter,
+      RouteWatch routes,
       GatewayProperties properties) {
     this.registry = registry;
     this.dispatcher = dispatcher;
     this.frames = frames;
     this.revoked = revoked;
     this.reporter = reporter;
+    this.routes = routes;
     this.settings = properties.websocket();
     this.maxFrameBytes = settings.maxFrameSize().toBytes();
   }
@@ -104,7 +110,7 @@ class ConnectionHandler {
             .concatMap(inbound -> inbound.handle(session), READ_AHEAD)
             .onErrorResume(e -> Mono.empty())
             .then();
-    return Mono.when(reading.doFinally(signal -> session.ended()), session.writeAll())
+    return Mono.when(reading.doFinally(signal -> session.ended()), routes.routed(session).then(session.writeAll()))
         .doFinally(
             signal -> {
               registry.remove(session);
