@@ -114,10 +114,13 @@ public record GatewayProperties(
    *
    * @param timeout the circuit breaker's time limit for a whole exchange (response included)
    * @param timeouts per circuit-breaker name overrides, e.g. {@code media} for large transfers
+   * @param maxConcurrent calls in flight at once to one service (its bulkhead); beyond, a call is
+   *     answered 429 with {@code Retry-After} at once (the service is busy, not down)
    */
   public record Upstream(
       @DefaultValue("15s") @NotNull Duration timeout,
-      @DefaultValue Map<String, Duration> timeouts) {}
+      @DefaultValue Map<String, Duration> timeouts,
+      @DefaultValue("256") @Positive int maxConcurrent) {}
 
   /**
    * The {@code send} frames' way to message-service (ADR 0006 §1): {@code POST
@@ -143,8 +146,8 @@ public record GatewayProperties(
    * @param leaseRenewalInterval how often {@code GatewayLeaseRenewed} is published
    * @param lease how long presence keeps this instance's routes after the last renewal
    * @param keyPrefix presence-service's Redis key prefix (read only, to see a socket's route)
-   * @param welcomeRouteWait how long a new socket's {@code welcome} waits for presence to route
-   *     the socket; beyond, {@code welcome} is sent anyway (the client's catch-up repairs)
+   * @param welcomeRouteWait how long a new socket's {@code welcome} waits for presence to route the
+   *     socket; beyond, {@code welcome} is sent anyway (the client's catch-up repairs)
    */
   public record Presence(
       @DefaultValue("5s") @NotNull Duration leaseRenewalInterval,

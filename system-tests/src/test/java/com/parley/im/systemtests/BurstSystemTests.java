@@ -30,9 +30,6 @@ import tools.jackson.databind.JsonNode;
  * figures.
  */
 @ExtendWith(RunningSystem.class)
-@org.junit.jupiter.api.Disabled(
-    "Not yet passing (issue 8 item 4): its first run opened user-service's breaker (gateway response"
-        + " timeouts counted as failures) and broke the later system tests; fixed since, not rerun")
 class BurstSystemTests {
 
   private static final HttpClient HTTP =

@@ -18,16 +18,16 @@ import reactor.util.retry.Retry;
  *
  * <p>Why: services read presence's routes when they fan a message out. A message stored after
  * {@code welcome} but before presence applied the socket's {@code opened} found no route and was
- * never pushed; the socket is open, so the client had no reason to catch up until its next
- * message, and a quiet conversation stayed wrong. With {@code welcome} after the route, a client
- * that catches up by {@code afterSeq} after {@code welcome} (PROTOCOL.md guarantee 3) has
- * everything: what was stored before through the catch-up, what is stored after through pushes.
+ * never pushed; the socket is open, so the client had no reason to catch up until its next message,
+ * and a quiet conversation stayed wrong. With {@code welcome} after the route, a client that
+ * catches up by {@code afterSeq} after {@code welcome} (PROTOCOL.md guarantee 3) has everything:
+ * what was stored before through the catch-up, what is stored after through pushes.
  *
  * <p>Reads presence's key {@code {prefix}route:{userId}} (field {@code {deviceId}/{socketId}})
  * every 10 ms, reactively, read only (presence stays its only writer). Cannot promise: a route
  * within {@code im.gateway.presence.welcome-route-wait}; beyond (presence or Redis down), {@code
- * welcome} goes anyway and is counted in {@code im.gateway.welcome.unrouted}. A wait of 0 turns
- * the watch off.
+ * welcome} goes anyway and is counted in {@code im.gateway.welcome.unrouted}. A wait of 0 turns the
+ * watch off.
  */
 @Component
 public class RouteWatch {

@@ -1,12 +1,16 @@
 package com.parley.im.gateway.routing;
 
 import com.parley.im.gateway.GatewayProperties;
+import io.github.resilience4j.bulkhead.BulkheadConfig;
+import io.github.resilience4j.bulkhead.BulkheadFullException;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowType;
 import io.github.resilience4j.timelimiter.TimeLimiterConfig;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 import org.springframework.cloud.circuitbreaker.resilience4j.ReactiveResilience4JCircuitBreakerFactory;
+import org.springframework.cloud.circuitbreaker.resilience4j.ReactiveResilience4jBulkheadProvider;
 import org.springframework.cloud.circuitbreaker.resilience4j.Resilience4JConfigBuilder;
+import org.springframework.cloud.circuitbreaker.resilience4j.Resilience4jBulkheadConfigurationBuilder;
 import org.springframework.cloud.client.circuitbreaker.Customizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -20,6 +24,12 @@ import org.springframework.context.annotation.Configuration;
  * calls), not on a busy one: a call that runs out of time is neither a success nor a failure for
  * the breaker, and is answered 429 with {@code Retry-After} ({@link FallbackController}), so a
  * burst that makes a healthy service slow does not turn everyone else away with 503 (issue 8).
+ *
+ * <p>Each breaker comes with Spring Cloud CircuitBreaker's bulkhead, which by default lets 25 calls
+ * in at once and counts the 26th as a failure: 200 parallel logins opened the user breaker and
+ * turned everyone away with 503. Here it admits {@code im.gateway.upstream .max-concurrent} calls;
+ * a call beyond is busy, not failing: ignored by the breaker, answered 429 with {@code
+ * Retry-After}.
  */
 @Configuration(proxyBeanMethods = false)
 class CircuitBreakerConfig {
@@ -37,6 +47,21 @@ class CircuitBreakerConfig {
     };
   }
 
+  @Bean
+  Customizer<ReactiveResilience4jBulkheadProvider> bulkheadDefaults(GatewayProperties properties) {
+    int maxConcurrent = properties.upstream().maxConcurrent();
+    return provider ->
+        provider.configureDefault(
+            id ->
+                new Resilience4jBulkheadConfigurationBuilder()
+                    .bulkheadConfig(
+                        BulkheadConfig.custom()
+                            .maxConcurrentCalls(maxConcurrent)
+                            .maxWaitDuration(Duration.ZERO)
+                            .build())
+                    .build());
+  }
+
   private static Resilience4JConfigBuilder.Resilience4JCircuitBreakerConfiguration configure(
       Resilience4JConfigBuilder builder, Duration timeout) {
     return builder
@@ -50,6 +75,7 @@ class CircuitBreakerConfig {
                 .waitDurationInOpenState(Duration.ofSeconds(10))
                 .permittedNumberOfCallsInHalfOpenState(3)
                 .ignoreExceptions(
+                    BulkheadFullException.class,
                     TimeoutException.class,
                     org.springframework.cloud.gateway.support.TimeoutException.class)
                 .build())

@@ -2,8 +2,11 @@ package com.parley.im.gateway.routing;
 
 import com.parley.im.defaults.Problems;
 import com.parley.im.protocol.ErrorCodes;
+import io.github.resilience4j.bulkhead.BulkheadFullException;
 import java.net.URI;
 import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -14,13 +17,15 @@ import org.springframework.web.server.ServerWebExchange;
 
 /**
  * Where a route's circuit breaker forwards when the call did not succeed. The service was busy (the
- * call ran out of time, which does not open the breaker): 429 {@code rate_limited} with {@code
- * Retry-After}, so the client comes back later. The service is down or its breaker open: 503 {@code
- * service_unavailable}. Reached only by an internal forward (a direct request needs a token and
- * gets the 503).
+ * call ran out of time, or too many calls were in flight to it; neither opens the breaker): 429
+ * {@code rate_limited} with {@code Retry-After}, so the client comes back later. The service is
+ * down or its breaker open: 503 {@code service_unavailable}. Reached only by an internal forward (a
+ * direct request needs a token and gets the 503).
  */
 @RestController
 class FallbackController {
+
+  private static final Logger log = LoggerFactory.getLogger(FallbackController.class);
 
   static final String PATH = "/fallback/unavailable";
   static final String BUSY_RETRY_AFTER_SECONDS = "2";
@@ -31,6 +36,7 @@ class FallbackController {
         exchange.getAttribute(ServerWebExchangeUtils.CIRCUITBREAKER_EXECUTION_EXCEPTION_ATTR);
     ProblemDetail problem;
     if (failure instanceof TimeoutException
+        || failure instanceof BulkheadFullException
         || failure instanceof org.springframework.cloud.gateway.support.TimeoutException) {
       problem =
           Problems.of(
@@ -40,6 +46,10 @@ class FallbackController {
       exchange.getResponse().getHeaders().set(HttpHeaders.RETRY_AFTER, BUSY_RETRY_AFTER_SECONDS);
       problem.setProperty("retryAfterMs", Long.parseLong(BUSY_RETRY_AFTER_SECONDS) * 1000);
     } else {
+      log.warn(
+          "{} answered 503: {}",
+          exchange.getRequest().getPath(),
+          failure == null ? "no failure recorded" : failure.toString());
       problem =
           Problems.of(
               HttpStatus.SERVICE_UNAVAILABLE,

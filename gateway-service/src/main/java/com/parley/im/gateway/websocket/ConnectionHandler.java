@@ -110,7 +110,9 @@ class ConnectionHandler {
             .concatMap(inbound -> inbound.handle(session), READ_AHEAD)
             .onErrorResume(e -> Mono.empty())
             .then();
-    return Mono.when(reading.doFinally(signal -> session.ended()), routes.routed(session).then(session.writeAll()))
+    return Mono.when(
+            reading.doFinally(signal -> session.ended()),
+            routes.routed(session).then(session.writeAll()))
         .doFinally(
             signal -> {
               registry.remove(session);

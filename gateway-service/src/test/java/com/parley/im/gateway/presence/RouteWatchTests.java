@@ -66,8 +66,7 @@ class RouteWatchTests {
     AtomicBoolean routed = new AtomicBoolean();
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
-    StepVerifier.create(
-            watch("10s", meters).routed(session).doOnTerminate(() -> routed.set(true)))
+    StepVerifier.create(watch("10s", meters).routed(session).doOnTerminate(() -> routed.set(true)))
         .expectSubscription()
         .expectNoEvent(Duration.ofMillis(300))
         .then(
