@@ -9,6 +9,8 @@ import com.parley.im.message.position.Positions.Recv;
 import com.parley.im.protocol.ErrorCodes;
 import com.parley.im.protocol.Frames;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -55,14 +57,18 @@ class ClientFrames {
    */
   Mono<Void> handle(List<ClientFrameReceived> events) {
     List<Recv> recvs = new ArrayList<>();
+    // The ids of the recv frames per (conversation, user, device), to answer refused ones with.
+    Map<List<String>, List<String>> recvIds = new HashMap<>();
     List<Mono<Void>> others = new ArrayList<>();
     for (ClientFrameReceived event : events) {
       try {
         Frame frame = parse(event);
         if ("recv".equals(frame.type())) {
           JsonNode node = frame.node();
-          recvs.add(
-              new Recv(text(node, "conversationId"), event.userId(), event.deviceId(), seq(node)));
+          Recv recv =
+              new Recv(text(node, "conversationId"), event.userId(), event.deviceId(), seq(node));
+          recvs.add(recv);
+          recvIds.computeIfAbsent(recvKey(recv), k -> new ArrayList<>()).add(frame.id());
         } else {
           others.add(refusalsAnswered(event, frame, dispatch(event, frame)));
         }
@@ -80,16 +86,27 @@ class ClientFrames {
             refused ->
                 answer(
                     refused.stream()
-                        .map(
+                        .flatMap(
                             r ->
-                                error(
-                                    r.userId(),
-                                    r.deviceId(),
-                                    null,
-                                    ErrorCodes.NOT_MEMBER,
-                                    "recv: no such conversation, or you are not a member of it: "
-                                        + r.conversationId()))
+                                recvIds
+                                    .getOrDefault(recvKey(r), Collections.singletonList(null))
+                                    .stream()
+                                    .distinct()
+                                    .map(
+                                        id ->
+                                            error(
+                                                r.userId(),
+                                                r.deviceId(),
+                                                id,
+                                                ErrorCodes.NOT_MEMBER,
+                                                "recv: no such conversation, or you are not a"
+                                                    + " member of it: "
+                                                    + r.conversationId())))
                         .toList()));
+  }
+
+  private static List<String> recvKey(Recv recv) {
+    return List.of(recv.conversationId(), recv.userId(), recv.deviceId());
   }
 
   /** A refused frame is answered with an {@code error} frame to the device that sent it. */
