@@ -1,5 +1,6 @@
 package com.parley.im.message.conversation;
 
+import com.parley.im.defaults.consumer.ProcessedEvents;
 import com.parley.im.events.FriendRequestAccepted;
 import com.parley.im.events.FriendshipRemoved;
 import com.parley.im.events.UserBlocked;
@@ -11,8 +12,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.ReactiveTransactionManager;
-import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Mono;
 
 /**
@@ -32,15 +31,13 @@ class RelationProjections {
   private static final Logger log = LoggerFactory.getLogger(RelationProjections.class);
 
   private final DatabaseClient db;
-  private final TransactionalOperator tx;
+  private final ProcessedEvents processed;
   private final DatabaseConversationAccess conversations;
 
   RelationProjections(
-      DatabaseClient db,
-      ReactiveTransactionManager transactions,
-      DatabaseConversationAccess conversations) {
+      DatabaseClient db, ProcessedEvents processed, DatabaseConversationAccess conversations) {
     this.db = db;
-    this.tx = TransactionalOperator.create(transactions);
+    this.processed = processed;
     this.conversations = conversations;
   }
 
@@ -94,13 +91,7 @@ class RelationProjections {
   }
 
   private Mono<Void> once(String eventId, Mono<Void> effect) {
-    return tx.transactional(
-        db.sql("insert into processed_event (event_id) values (:id) on conflict do nothing")
-            .bind("id", eventId)
-            .fetch()
-            .rowsUpdated()
-            .flatMap(rows -> rows > 0 ? effect.thenReturn(true) : Mono.just(false))
-            .then());
+    return processed.once(eventId, effect).then();
   }
 
   /** Records the pair's state if {@code at} is its newest change; true when it was. */

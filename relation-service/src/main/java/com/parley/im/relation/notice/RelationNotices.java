@@ -1,11 +1,11 @@
 package com.parley.im.relation.notice;
 
+import com.parley.im.defaults.consumer.ProcessedEvents;
 import com.parley.im.defaults.delivery.DeliveryPublisher;
 import com.parley.im.events.DeliveryBatch.Delivery;
 import com.parley.im.events.FriendRequestAccepted;
 import com.parley.im.events.FriendRequestSent;
 import com.parley.im.events.FriendshipRemoved;
-import com.parley.im.relation.ProcessedEvents;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,16 +1,14 @@
 package com.parley.im.relation.user;
 
+import com.parley.im.defaults.consumer.ProcessedEvents;
 import com.parley.im.events.UserRegistered;
 import com.parley.im.events.UserUpdated;
 import com.parley.im.relation.Ids;
-import com.parley.im.relation.ProcessedEvents;
 import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.ReactiveTransactionManager;
-import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Mono;
 
 /**
@@ -25,13 +23,10 @@ class KnownUserService {
 
   private final KnownUsers users;
   private final ProcessedEvents processed;
-  private final TransactionalOperator tx;
 
-  KnownUserService(
-      KnownUsers users, ProcessedEvents processed, ReactiveTransactionManager transactions) {
+  KnownUserService(KnownUsers users, ProcessedEvents processed) {
     this.users = users;
     this.processed = processed;
-    this.tx = TransactionalOperator.create(transactions);
   }
 
   Mono<Void> apply(UserRegistered event) {
@@ -55,10 +50,6 @@ class KnownUserService {
   }
 
   private Mono<Void> once(String eventId, Mono<Void> effect) {
-    return tx.transactional(
-        processed
-            .firstTime(eventId)
-            .flatMap(first -> first ? effect.thenReturn(true) : Mono.just(false))
-            .then());
+    return processed.once(eventId, effect).then();
   }
 }
