@@ -50,19 +50,40 @@ public final class Problems {
    */
   public static Mono<Void> write(
       ServerWebExchange exchange, JsonMapper json, HttpStatus status, String code, String detail) {
+    return write(exchange, json, of(status, code, detail));
+  }
+
+  /**
+   * Writes {@code problem} straight to the response: the RFC 9457 members ({@code instance} is the
+   * request's path unless set), then the extension members such as {@code code}; nothing when the
+   * response is already committed. The one writer of problems outside controllers, for every
+   * service and the gateway.
+   */
+  public static Mono<Void> write(
+      ServerWebExchange exchange, JsonMapper json, ProblemDetail problem) {
     ServerHttpResponse response = exchange.getResponse();
     if (response.isCommitted()) {
       return Mono.empty();
     }
-    Map<String, Object> problem = new LinkedHashMap<>();
-    problem.put("type", "https://parley.dev/problems/" + code.replace('_', '-'));
-    problem.put("title", status.getReasonPhrase());
-    problem.put("status", status.value());
-    problem.put("detail", detail);
-    problem.put("instance", exchange.getRequest().getPath().value());
-    problem.put("code", code);
-    byte[] body = json.writeValueAsBytes(problem);
-    response.setStatusCode(status);
+    Map<String, Object> members = new LinkedHashMap<>();
+    members.put("type", String.valueOf(problem.getType()));
+    if (problem.getTitle() != null) {
+      members.put("title", problem.getTitle());
+    }
+    members.put("status", problem.getStatus());
+    if (problem.getDetail() != null) {
+      members.put("detail", problem.getDetail());
+    }
+    members.put(
+        "instance",
+        problem.getInstance() != null
+            ? problem.getInstance().getRawPath()
+            : exchange.getRequest().getPath().value());
+    if (problem.getProperties() != null) {
+      members.putAll(problem.getProperties());
+    }
+    byte[] body = json.writeValueAsBytes(members);
+    response.setStatusCode(HttpStatus.valueOf(problem.getStatus()));
     response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
     response.getHeaders().setContentLength(body.length);
     return response.writeWith(Mono.fromSupplier(() -> response.bufferFactory().wrap(body)));

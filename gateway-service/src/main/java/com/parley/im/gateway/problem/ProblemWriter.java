@@ -1,14 +1,8 @@
 package com.parley.im.gateway.problem;
 
 import com.parley.im.defaults.Problems;
-import java.net.URI;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
-import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
@@ -27,45 +21,19 @@ public class ProblemWriter {
     this.json = json;
   }
 
+  /** The mapper problems are written with. */
+  public JsonMapper json() {
+    return json;
+  }
+
   /** Answers with a problem of this status and code, unless the response is already committed. */
   public Mono<Void> write(
       ServerWebExchange exchange, HttpStatus status, String code, String detail) {
     return write(exchange, Problems.of(status, code, detail));
   }
 
+  /** Answers with {@code problem} ({@link Problems#write}), unless the response is committed. */
   public Mono<Void> write(ServerWebExchange exchange, ProblemDetail problem) {
-    ServerHttpResponse response = exchange.getResponse();
-    if (response.isCommitted()) {
-      return Mono.empty();
-    }
-    if (problem.getInstance() == null) {
-      problem.setInstance(URI.create(exchange.getRequest().getPath().value()));
-    }
-    response.setStatusCode(HttpStatus.valueOf(problem.getStatus()));
-    HttpHeaders headers = response.getHeaders();
-    headers.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
-    byte[] body = json.writeValueAsBytes(asMap(problem));
-    headers.setContentLength(body.length);
-    return response.writeWith(Mono.fromSupplier(() -> response.bufferFactory().wrap(body)));
-  }
-
-  /** The RFC 9457 members followed by the extension members (such as {@code code}). */
-  static Map<String, Object> asMap(ProblemDetail problem) {
-    Map<String, Object> map = new LinkedHashMap<>();
-    map.put("type", String.valueOf(problem.getType()));
-    if (problem.getTitle() != null) {
-      map.put("title", problem.getTitle());
-    }
-    map.put("status", problem.getStatus());
-    if (problem.getDetail() != null) {
-      map.put("detail", problem.getDetail());
-    }
-    if (problem.getInstance() != null) {
-      map.put("instance", problem.getInstance().getRawPath());
-    }
-    if (problem.getProperties() != null) {
-      map.putAll(problem.getProperties());
-    }
-    return map;
+    return Problems.write(exchange, json, problem);
   }
 }

@@ -1,5 +1,6 @@
 package com.parley.im.gateway.security;
 
+import com.parley.im.defaults.security.SecurityProblems;
 import com.parley.im.gateway.GatewayProperties;
 import com.parley.im.gateway.problem.ProblemWriter;
 import com.parley.im.protocol.ErrorCodes;
@@ -9,10 +10,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
-import org.springframework.security.authentication.AuthenticationServiceException;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.core.AuthenticationException;
-import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.security.oauth2.server.resource.web.server.authentication.ServerBearerTokenAuthenticationConverter;
 import org.springframework.security.web.server.SecurityWebFilterChain;
@@ -128,25 +127,7 @@ class SecurityConfig {
 
   private static Mono<Void> refuse(
       ProblemWriter problems, ServerWebExchange exchange, AuthenticationException e) {
-    if (e instanceof AuthenticationServiceException) {
-      // The keys could not be fetched: not the client's fault.
-      return problems.write(
-          exchange,
-          HttpStatus.SERVICE_UNAVAILABLE,
-          ErrorCodes.SERVICE_UNAVAILABLE,
-          "Tokens cannot be verified right now.");
-    }
-    String code = TokenErrors.codeFor(e);
-    // RFC 6750: no error attribute when the request carried no token at all.
-    exchange
-        .getResponse()
-        .getHeaders()
-        .set(
-            "WWW-Authenticate",
-            e instanceof OAuth2AuthenticationException
-                ? "Bearer error=\"invalid_token\""
-                : "Bearer");
-    return problems.write(exchange, HttpStatus.UNAUTHORIZED, code, TokenErrors.detailFor(code));
+    return SecurityProblems.refuse(exchange, problems.json(), e);
   }
 
   private static UrlBasedCorsConfigurationSource corsConfiguration(GatewayProperties properties) {

@@ -1,6 +1,7 @@
 package com.parley.im.gateway.security;
 
 import com.parley.im.gateway.GatewayProperties;
+import com.parley.im.protocol.ErrorCodes;
 import io.netty.channel.ChannelOption;
 import java.time.Clock;
 import java.time.Duration;
@@ -28,6 +29,11 @@ import reactor.netty.http.client.HttpClient;
  */
 @Configuration(proxyBeanMethods = false)
 class TokenVerification {
+
+  /**
+   * The OAuth2 error code of a token whose device session ended (answered {@code unauthorized}).
+   */
+  static final String SESSION_REVOKED = "session_revoked";
 
   @Bean
   ReactiveJwtDecoder jwtDecoder(
@@ -72,7 +78,7 @@ class TokenVerification {
         return failure("invalid_token", "The token has no expiry.");
       }
       if (now.minus(skew).isAfter(expiresAt)) {
-        return failure(TokenErrors.EXPIRED, "The token expired at " + expiresAt + ".");
+        return failure(ErrorCodes.TOKEN_EXPIRED, "The token expired at " + expiresAt + ".");
       }
       Instant notBefore = jwt.getNotBefore();
       if (notBefore != null && now.plus(skew).isBefore(notBefore)) {
@@ -107,7 +113,7 @@ class TokenVerification {
     @Override
     public OAuth2TokenValidatorResult validate(Jwt jwt) {
       return revoked.isRevoked(jwt.getClaimAsString("sid"))
-          ? failure(TokenErrors.SESSION_REVOKED, "The device session has ended.")
+          ? failure(SESSION_REVOKED, "The device session has ended.")
           : OAuth2TokenValidatorResult.success();
     }
   }

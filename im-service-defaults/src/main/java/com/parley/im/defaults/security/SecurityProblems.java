@@ -7,6 +7,8 @@ import java.time.Instant;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.authentication.AuthenticationServiceException;
+import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
@@ -29,17 +31,48 @@ public final class SecurityProblems {
 
   private SecurityProblems() {}
 
-  /** 401 with {@code token_expired} when {@link #notExpired} failed, {@code unauthorized} else. */
-  public static ServerAuthenticationEntryPoint entryPoint(JsonMapper json) {
-    return (exchange, e) -> {
-      boolean expired = isExpired(e);
-      return write(
+  /**
+   * The one answer to a refused token, for every service and the gateway (issue 8: the gateway had
+   * its own words for the same refusals): 503 {@code service_unavailable} when the token could not
+   * be checked at all (the key set is unreachable: not the client's fault, never a 500); else 401
+   * {@code token_expired} when the only thing wrong was the expiry (refresh and repeat), and 401
+   * {@code unauthorized} for a missing, malformed, forged or revoked token, with {@code
+   * WWW-Authenticate: Bearer} (RFC 6750: {@code error="invalid_token"} when a token was sent).
+   */
+  public static Mono<Void> refuse(
+      ServerWebExchange exchange, JsonMapper json, AuthenticationException e) {
+    if (e instanceof AuthenticationServiceException) {
+      return Problems.write(
           exchange,
           json,
-          HttpStatus.UNAUTHORIZED,
-          expired ? ErrorCodes.TOKEN_EXPIRED : ErrorCodes.UNAUTHORIZED,
-          expired ? "The access token has expired." : "A valid bearer access token is required.");
-    };
+          HttpStatus.SERVICE_UNAVAILABLE,
+          ErrorCodes.SERVICE_UNAVAILABLE,
+          "The access token cannot be checked right now.");
+    }
+    boolean expired = isExpired(e);
+    if (!exchange.getResponse().isCommitted()) {
+      exchange
+          .getResponse()
+          .getHeaders()
+          .set(
+              HttpHeaders.WWW_AUTHENTICATE,
+              e instanceof OAuth2AuthenticationException
+                  ? "Bearer error=\"invalid_token\""
+                  : "Bearer");
+    }
+    return Problems.write(
+        exchange,
+        json,
+        HttpStatus.UNAUTHORIZED,
+        expired ? ErrorCodes.TOKEN_EXPIRED : ErrorCodes.UNAUTHORIZED,
+        expired
+            ? "The access token has expired; refresh it."
+            : "A valid bearer access token is required.");
+  }
+
+  /** {@link #refuse} as an entry point. */
+  public static ServerAuthenticationEntryPoint entryPoint(JsonMapper json) {
+    return (exchange, e) -> refuse(exchange, json, e);
   }
 
   /** 403 {@code forbidden}. */
@@ -48,22 +81,9 @@ public final class SecurityProblems {
         write(exchange, json, HttpStatus.FORBIDDEN, ErrorCodes.FORBIDDEN, "Forbidden.");
   }
 
-  /**
-   * Failed bearer authentication: the entry point's 401, except when the token could not be
-   * verified for a reason that is not the token's fault (for example the JWK set is unreachable):
-   * 503 {@code service_unavailable}, never a 500.
-   */
+  /** {@link #refuse} as a failure handler of bearer authentication. */
   public static ServerAuthenticationFailureHandler failureHandler(JsonMapper json) {
-    ServerAuthenticationEntryPoint entryPoint = entryPoint(json);
-    return (webFilterExchange, e) ->
-        e instanceof AuthenticationServiceException
-            ? write(
-                webFilterExchange.getExchange(),
-                json,
-                HttpStatus.SERVICE_UNAVAILABLE,
-                ErrorCodes.SERVICE_UNAVAILABLE,
-                "The access token cannot be checked right now.")
-            : entryPoint.commence(webFilterExchange.getExchange(), e);
+    return (webFilterExchange, e) -> refuse(webFilterExchange.getExchange(), json, e);
   }
 
   /**
