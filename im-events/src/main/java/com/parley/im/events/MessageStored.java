@@ -11,6 +11,9 @@ import java.time.Instant;
  * @param senderDeviceId the device that sent it; null for {@code system} messages
  * @param clientMsgId the sender's idempotency key; null for server-written messages
  * @param kind one of PROTOCOL.md's kinds, {@code system} and {@code recall} included
+ * @param mediaId the {@code mediaId} of an image, voice, video or file message; null for other
+ *     kinds (added later: events written before it have none). media-service lets the members of
+ *     the conversation read that media (ADR 0012).
  */
 public record MessageStored(
     String eventId,
@@ -22,5 +25,6 @@ public record MessageStored(
     String senderDeviceId,
     String clientMsgId,
     String kind,
-    Instant createdAt)
+    Instant createdAt,
+    String mediaId)
     implements DomainEvent {}

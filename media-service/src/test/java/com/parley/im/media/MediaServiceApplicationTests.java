@@ -1,18 +1,30 @@
 package com.parley.im.media;
 
-import com.parley.im.testsupport.ServiceBaselineTests;
-import com.parley.im.testsupport.TestInfrastructure;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
+import com.parley.im.testsupport.ServiceBaseline;
+import org.springframework.http.HttpHeaders;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.test.web.reactive.server.WebTestClient;
 
-class MediaServiceApplicationTests extends ServiceBaselineTests {
+/** The service starts, migrates, reports health and obeys the architecture rules. */
+class MediaServiceApplicationTests extends IntegrationTestBase implements ServiceBaseline {
 
-  @DynamicPropertySource
-  static void infrastructure(DynamicPropertyRegistry registry) {
-    TestInfrastructure.get().registerAll(registry, "media");
+  @Override
+  public String service() {
+    return "media";
   }
 
-  MediaServiceApplicationTests() {
-    super("media");
+  @Override
+  public WebTestClient http() {
+    return http;
+  }
+
+  @Override
+  public DatabaseClient db() {
+    return db;
+  }
+
+  @Override
+  public void signIn(HttpHeaders headers) {
+    headers.setBearerAuth(user().token());
   }
 }

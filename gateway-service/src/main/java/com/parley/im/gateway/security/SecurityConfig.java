@@ -18,6 +18,7 @@ import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.authentication.ServerAuthenticationConverter;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
 import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
+import org.springframework.security.web.server.util.matcher.AndServerWebExchangeMatcher;
 import org.springframework.security.web.server.util.matcher.OrServerWebExchangeMatcher;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
@@ -35,13 +36,34 @@ import reactor.core.publisher.Mono;
 @Configuration(proxyBeanMethods = false)
 class SecurityConfig {
 
-  /** The routes that need no token: registration, login, refresh and the public keys. */
+  /**
+   * Signed media URLs ({@code GET} or {@code HEAD} of an item or its thumbnail with {@code sig} in
+   * the query, so that {@code <img src>} works): media-service checks the signature itself and
+   * answers 404 for a bad one.
+   */
+  static final ServerWebExchangeMatcher SIGNED_MEDIA =
+      new AndServerWebExchangeMatcher(
+          new OrServerWebExchangeMatcher(
+              ServerWebExchangeMatchers.pathMatchers(
+                  HttpMethod.GET, "/api/media/*", "/api/media/*/thumbnail"),
+              ServerWebExchangeMatchers.pathMatchers(
+                  HttpMethod.HEAD, "/api/media/*", "/api/media/*/thumbnail")),
+          exchange ->
+              exchange.getRequest().getQueryParams().containsKey("sig")
+                  ? ServerWebExchangeMatcher.MatchResult.match()
+                  : ServerWebExchangeMatcher.MatchResult.notMatch());
+
+  /**
+   * The routes that need no token: registration, login, refresh, the public keys and signed media
+   * URLs.
+   */
   static final ServerWebExchangeMatcher PUBLIC_ROUTES =
       new OrServerWebExchangeMatcher(
           ServerWebExchangeMatchers.pathMatchers(HttpMethod.POST, "/api/users"),
           ServerWebExchangeMatchers.pathMatchers(HttpMethod.POST, "/api/auth/login"),
           ServerWebExchangeMatchers.pathMatchers(HttpMethod.POST, "/api/auth/refresh"),
-          ServerWebExchangeMatchers.pathMatchers(HttpMethod.GET, "/api/auth/jwks"));
+          ServerWebExchangeMatchers.pathMatchers(HttpMethod.GET, "/api/auth/jwks"),
+          SIGNED_MEDIA);
 
   /**
    * Not for access tokens: the probes of the public port, and the actuator of the management

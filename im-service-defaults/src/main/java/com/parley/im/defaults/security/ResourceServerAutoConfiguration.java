@@ -1,6 +1,9 @@
 package com.parley.im.defaults.security;
 
 import io.netty.channel.ChannelOption;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -14,6 +17,8 @@ import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
 import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.security.web.server.SecurityWebFilterChain;
+import org.springframework.security.web.server.util.matcher.OrServerWebExchangeMatcher;
+import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.netty.http.client.HttpClient;
 import tools.jackson.databind.json.JsonMapper;
@@ -80,8 +85,12 @@ public class ResourceServerAutoConfiguration {
       ServerHttpSecurity http,
       ReactiveJwtDecoder decoder,
       JsonMapper json,
-      ResourceServerProperties properties) {
+      ResourceServerProperties properties,
+      ObjectProvider<OpenExchanges> more) {
+    List<ServerWebExchangeMatcher> open = new ArrayList<>();
+    open.add(ResourceServerSecurity.openPaths(properties.publicPaths()));
+    more.orderedStream().map(OpenExchanges::matcher).forEach(open::add);
     return ResourceServerSecurity.filterChain(
-        http, decoder, json, ResourceServerSecurity.openPaths(properties.publicPaths()));
+        http, decoder, json, new OrServerWebExchangeMatcher(open));
   }
 }

@@ -21,8 +21,8 @@ import reactor.core.publisher.Mono;
  * down or slow, media sends are refused at once with {@code service_unavailable} instead of
  * waiting. A 404 is an answer, not a failure: it does not open the breaker.
  *
- * <p>media-service does not serve that endpoint yet, so today it answers 404 and every media send
- * is refused with {@code media_not_found}.
+ * <p>Why a call and not a table fed by media-service's events: a client uploads and sends at once,
+ * and an event-fed table would refuse that send until the event arrived (ADR 0012).
  */
 class MediaServiceCatalog implements MediaCatalog {
 

@@ -301,7 +301,13 @@ public class R2dbcMessageStore implements MessageStore {
         m.senderDeviceId(),
         m.clientMsgId(),
         m.kind(),
-        m.createdAt());
+        m.createdAt(),
+        mediaIdOf(m));
+  }
+
+  /** The {@code mediaId} of a media message's body, for media-service's access rights. */
+  private static String mediaIdOf(StoredMessage m) {
+    return m.body() != null && m.body().get("mediaId") instanceof String id ? id : null;
   }
 
   /** The messages already stored under these idempotency keys (resends), by key. */

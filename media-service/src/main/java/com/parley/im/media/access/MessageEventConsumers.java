@@ -1,0 +1,29 @@
+package com.parley.im.media.access;
+
+import com.parley.im.events.ConversationChanged;
+import com.parley.im.events.MessageStored;
+import java.time.Duration;
+import java.util.function.Consumer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Consumers of message-service's events (group {@code media-service}). Imperative on purpose: the
+ * binder retries a failed message and then dead-letters it; they block a listener thread of the
+ * binder (never an event loop) until the database has the effect.
+ */
+@Configuration(proxyBeanMethods = false)
+class MessageEventConsumers {
+
+  static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+  @Bean
+  Consumer<MessageStored> grantMediaToConversation(ConversationProjection projection) {
+    return event -> projection.apply(event).block(TIMEOUT);
+  }
+
+  @Bean
+  Consumer<ConversationChanged> trackMembers(ConversationProjection projection) {
+    return event -> projection.apply(event).block(TIMEOUT);
+  }
+}
