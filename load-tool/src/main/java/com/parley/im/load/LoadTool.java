@@ -2,6 +2,7 @@ package com.parley.im.load;
 
 import com.parley.im.load.chat.ChatBenchmark;
 import com.parley.im.load.chat.ChatOptions;
+import com.parley.im.load.faults.FaultSuite;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -15,6 +16,8 @@ import java.util.Set;
  *   <li>{@code chat}: users talk in pairs and groups over their sockets; prints sent, acked,
  *       delivered, lost, duplicated and out-of-order counts, throughput and latency percentiles.
  *       Exits with 1 when a message was lost, duplicated or out of order.
+ *   <li>{@code faults}: the fault suite (kill -9 of each service, RabbitMQ and PostgreSQL restarts,
+ *       a Redis flush under load); prints lost / duplicated / out-of-order per fault.
  * </ul>
  *
  * See {@code load-tool/README.md}.
@@ -43,6 +46,7 @@ public final class LoadTool {
     switch (args[0]) {
       case "idle" -> new IdleSocketBenchmark(options).run();
       case "chat" -> System.exit(new ChatBenchmark(ChatOptions.from(options), System.out).run());
+      case "faults" -> System.exit(new FaultSuite(options, System.out).run());
       default -> throw new IllegalArgumentException("unknown command: " + args[0]);
     }
   }
