@@ -25,6 +25,9 @@ public final class Destinations {
   public static final String CONVERSATION_CHANGED = "conversation-changed";
   public static final String READ_POSITION_MOVED = "read-position-moved";
 
+  /** unread-service: a user muted or unmuted a conversation. */
+  public static final String CONVERSATION_MUTE_CHANGED = "conversation-mute-changed";
+
   /** {@code recv}, {@code read}, {@code typing} and {@code signal} frames, gateway to messages. */
   public static final String CLIENT_FRAMES = "client-frames";
 

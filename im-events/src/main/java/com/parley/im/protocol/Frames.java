@@ -111,4 +111,15 @@ public final class Frames {
       return "signal";
     }
   }
+
+  /**
+   * The user's unread count of one conversation changed, or their total did (PROTOCOL.md: {@code
+   * unread = lastSeq - readSeq}, {@code total} over the conversations that are not muted). A frame
+   * carries the counts when it was written: a later frame replaces an earlier one.
+   */
+  public record Unread(String conversationId, long unread, long total) {
+    public String getType() {
+      return "unread";
+    }
+  }
 }

@@ -257,7 +257,8 @@ public final class FaultSuite {
       String service = fault.substring("kill -9 ".length());
       Path pidFile = Path.of(".im/pids/" + service + "-service.pid");
       String pid = Files.readString(pidFile).trim();
-      shell("kill -9 " + pid);
+      // kill returns before the process is gone; ./im up must not find it still running.
+      shell("kill -9 " + pid + "; while kill -0 " + pid + " 2>/dev/null; do sleep 0.1; done");
       shell("IM_SERVICES=" + service + " IM_SKIP_BUILD=1 ./im up");
     } else if (fault.equals("restart rabbitmq")) {
       shell("rabbitmqctl stop_app >/dev/null && rabbitmqctl start_app >/dev/null");

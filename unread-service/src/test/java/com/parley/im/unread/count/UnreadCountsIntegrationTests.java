@@ -1,0 +1,253 @@
+package com.parley.im.unread.count;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.parley.im.events.ConversationChanged;
+import com.parley.im.events.Destinations;
+import com.parley.im.events.MessageStored;
+import com.parley.im.events.ReadPositionMoved;
+import com.parley.im.testsupport.EventTap;
+import com.parley.im.testsupport.TestInfrastructure;
+import com.parley.im.testsupport.TestTokens;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * unread-service against the real PostgreSQL, Redis and RabbitMQ, fed message-service's events
+ * through the broker as message-service publishes them: the counts are {@code lastSeq - readSeq}
+ * whatever the order and repetition of the events, own sends are read, mutes leave the total,
+ * removed members lose the conversation, and a lost Redis copy comes back from PostgreSQL.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@AutoConfigureWebTestClient(timeout = "30s")
+class UnreadCountsIntegrationTests {
+
+  private static final Duration WAIT = Duration.ofSeconds(20);
+
+  @DynamicPropertySource
+  static void infrastructure(DynamicPropertyRegistry registry) {
+    TestInfrastructure.get().registerAll(registry, "unread");
+    TestTokens.register(registry);
+  }
+
+  @Autowired WebTestClient http;
+  @Autowired JsonMapper json;
+  @Autowired ConnectionFactory rabbit;
+  @Autowired ReactiveStringRedisTemplate redis;
+
+  private static String id() {
+    return UUID.randomUUID().toString();
+  }
+
+  private void publish(String destination, Object event) {
+    EventTap.publish(rabbit, json, destination, event);
+  }
+
+  private static ConversationChanged created(
+      String c, String type, List<String> members, long seq) {
+    return new ConversationChanged(
+        id(), Instant.now(), c, type, "created", null, members, members, List.of(), seq);
+  }
+
+  private static MessageStored stored(String c, long seq, String sender) {
+    return new MessageStored(
+        id(),
+        Instant.now(),
+        "m-" + id(),
+        c,
+        seq,
+        sender,
+        "phone",
+        "x" + seq,
+        "text",
+        Instant.now(),
+        null);
+  }
+
+  private JsonNode unread(String user) {
+    return json.readTree(
+        http.get()
+            .uri("/api/unread")
+            .headers(h -> h.setBearerAuth(TestTokens.accessToken(user, "phone")))
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody(String.class)
+            .returnResult()
+            .getResponseBody());
+  }
+
+  private static JsonNode entry(JsonNode counts, String conversationId) {
+    for (JsonNode c : counts.path("conversations")) {
+      if (conversationId.equals(c.path("conversationId").asString())) {
+        return c;
+      }
+    }
+    return null;
+  }
+
+  private void awaitUnread(String user, String c, long unread, long readSeq, long lastSeq) {
+    await("unread of " + c)
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              JsonNode e = entry(unread(user), c);
+              assertThat(e).as("an entry for %s", c).isNotNull();
+              assertThat(e.path("unread").asLong()).isEqualTo(unread);
+              assertThat(e.path("readSeq").asLong()).isEqualTo(readSeq);
+              assertThat(e.path("lastSeq").asLong()).isEqualTo(lastSeq);
+            });
+  }
+
+  @Test
+  void countsAreLastSeqMinusReadSeqWhateverTheOrderAndRepetitionOfEvents() {
+    long seed = Long.getLong("im.unread.seed", System.nanoTime());
+    Random random = new Random(seed);
+    String a = id();
+    String b = id();
+    String c = "d_" + id();
+    List<Runnable> events = new ArrayList<>();
+    events.add(
+        () -> publish(Destinations.CONVERSATION_CHANGED, created(c, "direct", List.of(a, b), 0)));
+    for (long seq = 1; seq <= 6; seq++) {
+      MessageStored m = stored(c, seq, seq == 6 ? b : a); // b's own send of 6 reads 6 for b
+      events.add(() -> publish(Destinations.MESSAGE_STORED, m));
+      if (random.nextBoolean()) {
+        events.add(() -> publish(Destinations.MESSAGE_STORED, m)); // redelivered
+      }
+    }
+    for (long seq = 1; seq <= 3; seq++) {
+      ReadPositionMoved read = new ReadPositionMoved(id(), Instant.now(), c, a, seq);
+      events.add(() -> publish(Destinations.READ_POSITION_MOVED, read));
+    }
+    Collections.shuffle(events, random);
+    events.forEach(Runnable::run);
+
+    // b sent 6 (and so read it): 0 unread; a read 3 and sent 1-5: 6 - 5 = 1 unread.
+    awaitUnread(b, c, 0, 6, 6);
+    awaitUnread(a, c, 1, 5, 6);
+    assertThat(unread(a).path("total").asLong()).as("seed %s", seed).isEqualTo(1);
+  }
+
+  @Test
+  void aMuteLeavesTheTotalOnlyMembersMayMuteAndItIsIdempotent() {
+    String a = id();
+    String b = id();
+    String c = "d_" + id();
+    publish(Destinations.CONVERSATION_CHANGED, created(c, "direct", List.of(a, b), 0));
+    for (long seq = 1; seq <= 4; seq++) {
+      publish(Destinations.MESSAGE_STORED, stored(c, seq, a));
+    }
+    awaitUnread(b, c, 4, 0, 4);
+    assertThat(unread(b).path("total").asLong()).isEqualTo(4);
+
+    for (int i = 0; i < 2; i++) {
+      http.put()
+          .uri("/api/conversations/{id}/mute", c)
+          .headers(h -> h.setBearerAuth(TestTokens.accessToken(b, "phone")))
+          .exchange()
+          .expectStatus()
+          .isOk()
+          .expectBody()
+          .jsonPath("$.muted")
+          .isEqualTo(true);
+    }
+    JsonNode muted = unread(b);
+    assertThat(muted.path("total").asLong()).as("muted conversations leave the total").isZero();
+    assertThat(entry(muted, c).path("unread").asLong()).isEqualTo(4);
+
+    http.put()
+        .uri("/api/conversations/{id}/mute", c)
+        .headers(h -> h.setBearerAuth(TestTokens.accessToken(id(), "phone")))
+        .exchange()
+        .expectStatus()
+        .isNotFound()
+        .expectBody()
+        .jsonPath("$.code")
+        .isEqualTo("not_member");
+
+    http.delete()
+        .uri("/api/conversations/{id}/mute", c)
+        .headers(h -> h.setBearerAuth(TestTokens.accessToken(b, "phone")))
+        .exchange()
+        .expectStatus()
+        .isOk();
+    assertThat(unread(b).path("total").asLong()).isEqualTo(4);
+  }
+
+  @Test
+  void aRemovedMemberLosesTheConversationFromTheCounts() {
+    String owner = id();
+    String member = id();
+    String removed = id();
+    String g = "g_" + id();
+    publish(
+        Destinations.CONVERSATION_CHANGED, created(g, "group", List.of(owner, member, removed), 1));
+    // Seq 1 is the owner's "created" system message: unread for the others (as message-service
+    // counts it: the invited start at the creation's seq - 1).
+    for (long seq = 1; seq <= 4; seq++) {
+      publish(Destinations.MESSAGE_STORED, stored(g, seq, owner));
+    }
+    awaitUnread(removed, g, 4, 0, 4);
+    awaitUnread(owner, g, 0, 4, 4);
+    publish(
+        Destinations.CONVERSATION_CHANGED,
+        new ConversationChanged(
+            id(),
+            Instant.now(),
+            g,
+            "group",
+            "removed",
+            null,
+            List.of(owner, member),
+            List.of(),
+            List.of(removed),
+            5));
+    publish(Destinations.MESSAGE_STORED, stored(g, 5, owner));
+    awaitUnread(member, g, 5, 0, 5);
+    await("the conversation is gone from the removed member's counts")
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              JsonNode counts = unread(removed);
+              assertThat(entry(counts, g)).isNull();
+              assertThat(counts.path("total").asLong()).isZero();
+            });
+  }
+
+  @Test
+  void countsComeBackFromPostgresqlWhenTheRedisCopyIsLost() {
+    String a = id();
+    String b = id();
+    String c = "d_" + id();
+    publish(Destinations.CONVERSATION_CHANGED, created(c, "direct", List.of(a, b), 0));
+    for (long seq = 1; seq <= 3; seq++) {
+      publish(Destinations.MESSAGE_STORED, stored(c, seq, a));
+    }
+    awaitUnread(b, c, 3, 0, 3);
+
+    String prefix = TestInfrastructure.get().redisPrefix("unread");
+    redis.keys(prefix + "*").flatMap(redis::delete).then().block(WAIT);
+
+    JsonNode again = unread(b);
+    assertThat(entry(again, c).path("unread").asLong()).isEqualTo(3);
+    assertThat(again.path("total").asLong()).isEqualTo(3);
+  }
+}
