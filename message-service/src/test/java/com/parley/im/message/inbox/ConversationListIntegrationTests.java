@@ -207,6 +207,44 @@ class ConversationListIntegrationTests extends GroupTestBase {
 
   // --- helpers
 
+  @Test
+  void mutedFollowsUnreadServicesEventsNewestVersionFirst() {
+    User alice = user();
+    User bob = user();
+    String direct = befriend(alice, bob);
+    Map<String, Object> before = list(bob, null);
+    String token = (String) before.get("syncToken");
+    assertThat(byId(conversations(before)).get(direct)).containsEntry("muted", false);
+
+    publish(
+        com.parley.im.events.Destinations.CONVERSATION_MUTE_CHANGED,
+        new com.parley.im.events.ConversationMuteChanged(
+            "e-" + java.util.UUID.randomUUID(),
+            java.time.Instant.now(),
+            bob.id(),
+            direct,
+            true,
+            5));
+    // An older event that arrives late changes nothing.
+    publish(
+        com.parley.im.events.Destinations.CONVERSATION_MUTE_CHANGED,
+        new com.parley.im.events.ConversationMuteChanged(
+            "e-" + java.util.UUID.randomUUID(),
+            java.time.Instant.now(),
+            bob.id(),
+            direct,
+            false,
+            3));
+    awaitTrue(
+        () -> Boolean.TRUE.equals(byId(conversations(list(bob, null))).get(direct).get("muted")));
+    assertThat(byId(conversations(list(bob, token))).get(direct))
+        .as("the change reaches devices that sync with a token")
+        .containsEntry("muted", true);
+    assertThat(byId(conversations(list(alice, null))).get(direct))
+        .as("only bob muted it")
+        .containsEntry("muted", false);
+  }
+
   private Map<String, Object> list(User user, String since) {
     return since == null
         ? json(call(HttpMethod.GET, user, null, "/api/conversations"), 200)
