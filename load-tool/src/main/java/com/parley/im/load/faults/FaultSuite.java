@@ -64,6 +64,7 @@ public final class FaultSuite {
     String userId;
     ParleyClient client;
     final Map<String, List<Message>> shown = new ConcurrentHashMap<>();
+    final Map<String, Long> firstShownNanos = new ConcurrentHashMap<>();
 
     Device(int index) {
       this.index = index;
@@ -72,6 +73,12 @@ public final class FaultSuite {
     @Override
     public void onMessages(String conversationId, List<Message> messages) {
       shown.computeIfAbsent(conversationId, c -> new CopyOnWriteArrayList<>()).addAll(messages);
+      long now = System.nanoTime();
+      for (Message m : messages) {
+        if (m.body() != null) {
+          firstShownNanos.putIfAbsent(m.body().path("text").asString(""), now);
+        }
+      }
     }
 
     boolean has(String conversationId, String text) {
@@ -101,7 +108,8 @@ public final class FaultSuite {
       inject(fault);
       load(fault, phase);
       await(Duration.ofSeconds(120), () -> devices.get(1).has(probe.conversationId, probe.text));
-      recovery.put(fault, (System.nanoTime() - start) / 1_000_000);
+      Long shownAt = devices.get(1).firstShownNanos.get(probe.text);
+      recovery.put(fault, shownAt == null ? -1 : (shownAt - start) / 1_000_000);
       out.printf("faults: %-22s probe delivered after %,d ms%n", fault, recovery.get(fault));
     }
     out.println("faults: draining");
@@ -306,6 +314,11 @@ public final class FaultSuite {
     // Stored once: each acked text once in the history the members read.
     Map<String, Map<String, Integer>> stored = new HashMap<>();
     for (String conversation : members.keySet()) {
+      Device reader =
+          devices.stream()
+              .filter(d -> members.get(conversation).contains(d.userId))
+              .findFirst()
+              .orElseThrow();
       Map<String, Integer> texts = new HashMap<>();
       long after = 0;
       while (true) {
