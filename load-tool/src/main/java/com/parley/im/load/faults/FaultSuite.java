@@ -103,9 +103,11 @@ public final class FaultSuite {
     Map<String, Long> recovery = new LinkedHashMap<>();
     for (String fault : faults) {
       load(fault + " (before)", phase);
+      hurt(fault);
+      // A message sent while the system is hurt: how long until its recipient has it.
       long start = System.nanoTime();
       Sent probe = send(fault, 0, conversationOf(0, 1), "probe " + fault);
-      inject(fault);
+      heal(fault);
       load(fault, phase);
       await(Duration.ofSeconds(120), () -> devices.get(1).has(probe.conversationId, probe.text));
       Long shownAt = devices.get(1).firstShownNanos.get(probe.text);
@@ -260,21 +262,33 @@ public final class FaultSuite {
   // ---------------------------------------------------------------------------------------------
   // Faults
 
-  private void inject(String fault) throws Exception {
+  private void hurt(String fault) throws Exception {
     if (fault.startsWith("kill -9 ")) {
-      String service = fault.substring("kill -9 ".length());
-      Path pidFile = Path.of(".im/pids/" + service + "-service.pid");
-      String pid = Files.readString(pidFile).trim();
+      String pid = Files.readString(pidFile(fault)).trim();
       // kill returns before the process is gone; ./im up must not find it still running.
       shell("kill -9 " + pid + "; while kill -0 " + pid + " 2>/dev/null; do sleep 0.1; done");
-      shell("IM_SERVICES=" + service + " IM_SKIP_BUILD=1 ./im up");
     } else if (fault.equals("restart rabbitmq")) {
-      shell("rabbitmqctl stop_app >/dev/null && rabbitmqctl start_app >/dev/null");
+      shell("rabbitmqctl stop_app >/dev/null");
     } else if (fault.equals("restart postgresql")) {
-      shell("pg_ctlcluster --skip-systemctl-redirect 15 main restart");
+      shell("pg_ctlcluster --skip-systemctl-redirect 15 main stop");
     } else if (fault.equals("flush redis")) {
       shell("redis-cli FLUSHALL >/dev/null");
     }
+  }
+
+  private void heal(String fault) throws Exception {
+    if (fault.startsWith("kill -9 ")) {
+      String service = fault.substring("kill -9 ".length());
+      shell("IM_SERVICES=" + service + " IM_SKIP_BUILD=1 ./im up");
+    } else if (fault.equals("restart rabbitmq")) {
+      shell("rabbitmqctl start_app >/dev/null");
+    } else if (fault.equals("restart postgresql")) {
+      shell("pg_ctlcluster --skip-systemctl-redirect 15 main start");
+    }
+  }
+
+  private static Path pidFile(String fault) {
+    return Path.of(".im/pids/" + fault.substring("kill -9 ".length()) + "-service.pid");
   }
 
   private void shell(String command) throws IOException, InterruptedException {
@@ -323,8 +337,7 @@ public final class FaultSuite {
       long after = 0;
       while (true) {
         JsonNode page =
-            devices
-                .get(0)
+            reader
                 .client
                 .get(
                     "/api/conversations/"
