@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -282,5 +283,169 @@ class UnreadCountsIntegrationTests {
         "[unread] 1,000 conversations: counts back from PostgreSQL %d ms after the Redis copy was"
             + " lost (then %d ms from the rebuilt copy)%n",
         firstMillis, warmMillis);
+  }
+
+  /**
+   * The invariant against a model, over random interleavings (seeded; {@code -Dim.unread.seed=}
+   * replays one): sends into a group and a direct conversation, reads (older ones too), mutes and
+   * unmutes, a member removed and added again; the events reach the broker in shuffled batches with
+   * repeats. After each batch every user's counts equal the model's: {@code lastSeq - readSeq} per
+   * active conversation, the total over unmuted ones.
+   */
+  @Test
+  void randomInterleavingsAgreeWithAModel() {
+    long seed = Long.getLong("im.unread.seed", System.nanoTime());
+    Random random = new Random(seed);
+    List<String> users = List.of(id(), id(), id());
+    String g = "g_" + id();
+    String d = "d_" + id();
+    Map<String, Long> last = new java.util.HashMap<>();
+    Map<String, Long> read = new java.util.HashMap<>(); // user|conversation
+    Map<String, Boolean> active = new java.util.HashMap<>();
+    Map<String, Boolean> muted = new java.util.HashMap<>();
+    List<Runnable> pending = new ArrayList<>();
+
+    // Creation: g (seq 1, a's system message), d (seq 0, no message).
+    last.put(g, 1L);
+    last.put(d, 0L);
+    for (String u : users) {
+      active.put(u + "|" + g, true);
+      read.put(u + "|" + g, u.equals(users.get(0)) ? 1L : 0L);
+    }
+    active.put(users.get(0) + "|" + d, true);
+    active.put(users.get(1) + "|" + d, true);
+    read.put(users.get(0) + "|" + d, 0L);
+    read.put(users.get(1) + "|" + d, 0L);
+    ConversationChanged gc = created(g, "group", users, 1);
+    ConversationChanged dc = created(d, "direct", users.subList(0, 2), 0);
+    MessageStored first = stored(g, 1, users.get(0));
+    pending.add(() -> publish(Destinations.CONVERSATION_CHANGED, gc));
+    pending.add(() -> publish(Destinations.CONVERSATION_CHANGED, dc));
+    pending.add(() -> publish(Destinations.MESSAGE_STORED, first));
+
+    for (int step = 0; step < 60; step++) {
+      String u = users.get(random.nextInt(3));
+      String c = random.nextInt(3) == 0 ? d : g;
+      String key = u + "|" + c;
+      boolean isMember = Boolean.TRUE.equals(active.get(key));
+      switch (random.nextInt(6)) {
+        case 0, 1 -> {
+          if (isMember) { // a send: the conversation moves on, the sender has read it
+            long seq = last.merge(c, 1L, Long::sum);
+            read.put(key, seq);
+            MessageStored m = stored(c, seq, u);
+            pending.add(() -> publish(Destinations.MESSAGE_STORED, m));
+          }
+        }
+        case 2 -> {
+          if (isMember) { // a read, possibly older than the position: never moves it back
+            long seq = random.nextInt((int) (last.get(c) + 1));
+            read.merge(key, seq, Math::max);
+            ReadPositionMoved r = new ReadPositionMoved(id(), Instant.now(), c, u, seq);
+            pending.add(() -> publish(Destinations.READ_POSITION_MOVED, r));
+          }
+        }
+        case 3 -> {
+          if (isMember) {
+            boolean mute = random.nextBoolean();
+            flush(pending, random);
+            awaitModel(users, last, read, active, muted, seed); // the row exists before the mute
+            var request = mute ? http.put() : http.delete();
+            request
+                .uri("/api/conversations/{id}/mute", c)
+                .headers(h -> h.setBearerAuth(TestTokens.accessToken(u, "phone")))
+                .exchange()
+                .expectStatus()
+                .isOk();
+            muted.put(key, mute);
+          }
+        }
+        default -> {
+          // users[2] leaves the group or is added again (by users[0]); a system message each.
+          String other = users.get(2);
+          String otherKey = other + "|" + g;
+          boolean in = Boolean.TRUE.equals(active.get(otherKey));
+          long seq = last.merge(g, 1L, Long::sum);
+          read.put(users.get(0) + "|" + g, seq);
+          active.put(otherKey, !in);
+          if (!in) {
+            read.merge(otherKey, seq - 1, Math::max);
+          }
+          List<String> now =
+              users.stream().filter(x -> Boolean.TRUE.equals(active.get(x + "|" + g))).toList();
+          ConversationChanged change =
+              new ConversationChanged(
+                  id(),
+                  Instant.now(),
+                  g,
+                  "group",
+                  in ? "removed" : "members_added",
+                  null,
+                  now,
+                  in ? List.of() : List.of(other),
+                  in ? List.of(other) : List.of(),
+                  seq);
+          MessageStored notice = stored(g, seq, users.get(0));
+          pending.add(() -> publish(Destinations.CONVERSATION_CHANGED, change));
+          pending.add(() -> publish(Destinations.MESSAGE_STORED, notice));
+        }
+      }
+      if (random.nextInt(5) == 0) {
+        flush(pending, random);
+        awaitModel(users, last, read, active, muted, seed);
+      }
+    }
+    flush(pending, random);
+    awaitModel(users, last, read, active, muted, seed);
+  }
+
+  /** Publishes the pending events shuffled, some twice. */
+  private static void flush(List<Runnable> pending, Random random) {
+    List<Runnable> batch = new ArrayList<>(pending);
+    for (Runnable event : pending) {
+      if (random.nextInt(4) == 0) {
+        batch.add(event);
+      }
+    }
+    Collections.shuffle(batch, random);
+    batch.forEach(Runnable::run);
+    pending.clear();
+  }
+
+  private void awaitModel(
+      List<String> users,
+      Map<String, Long> last,
+      Map<String, Long> read,
+      Map<String, Boolean> active,
+      Map<String, Boolean> muted,
+      long seed) {
+    await("the counts of the model (seed " + seed + ")")
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              for (String u : users) {
+                JsonNode counts = unread(u);
+                long total = 0;
+                for (String c : last.keySet()) {
+                  String key = u + "|" + c;
+                  JsonNode e = entry(counts, c);
+                  if (!Boolean.TRUE.equals(active.get(key))) {
+                    assertThat(e).as("seed %s: %s not in %s's counts", seed, c, u).isNull();
+                    continue;
+                  }
+                  long unread = last.get(c) - read.getOrDefault(key, 0L);
+                  assertThat(e).as("seed %s: %s in %s's counts", seed, c, u).isNotNull();
+                  assertThat(e.path("unread").asLong())
+                      .as("seed %s: unread", seed)
+                      .isEqualTo(unread);
+                  if (!Boolean.TRUE.equals(muted.get(key))) {
+                    total += unread;
+                  }
+                }
+                assertThat(counts.path("total").asLong())
+                    .as("seed %s: total of %s", seed, u)
+                    .isEqualTo(total);
+              }
+            });
   }
 }
