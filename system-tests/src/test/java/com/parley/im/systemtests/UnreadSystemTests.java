@@ -95,5 +95,24 @@ class UnreadSystemTests {
     client
         .put("/api/conversations/" + direct + "/mute", null, client.newUser("unS").accessToken())
         .expectProblem(404, "not_member");
+    client.delete("/api/conversations/" + direct + "/mute", bob.accessToken()).expectStatus(200);
+    assertThat(client.get("/api/unread", bob.accessToken()).json().path("total").asLong())
+        .as("unmuting puts it back")
+        .isEqualTo(1);
+
+    // An older read position moves nothing back; the user's own send clears the count.
+    client
+        .post(
+            "/api/conversations/" + direct + "/read", java.util.Map.of("seq", 1), bob.accessToken())
+        .expectStatus(200);
+    assertThat(client.get("/api/unread", bob.accessToken()).json().path("total").asLong())
+        .isEqualTo(1);
+    client
+        .postMessage(bob, direct, clientMsgId("un"), "text", java.util.Map.of("text", "reply"))
+        .expectStatus(201);
+    await("bob's own send clears his count")
+        .atMost(ANSWER)
+        .until(
+            () -> client.get("/api/unread", bob.accessToken()).json().path("total").asLong() == 0);
   }
 }
