@@ -14,6 +14,8 @@ import org.springframework.cloud.circuitbreaker.resilience4j.Resilience4jBulkhea
 import org.springframework.cloud.client.circuitbreaker.Customizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.server.ResponseStatusException;
 
 /**
  * Circuit breakers of the routes (named after the service) and of the ticket redemption call. Each
@@ -47,6 +49,15 @@ class CircuitBreakerConfig {
     };
   }
 
+  /**
+   * The gateway's own response timeout ({@code httpclient.response-timeout}) answered first: the
+   * service is slow, not down (a burst of Argon2 logins on two cores takes longer than 10 s).
+   */
+  static boolean busy(Throwable e) {
+    return e instanceof ResponseStatusException status
+        && status.getStatusCode().value() == HttpStatus.GATEWAY_TIMEOUT.value();
+  }
+
   @Bean
   Customizer<ReactiveResilience4jBulkheadProvider> bulkheadDefaults(GatewayProperties properties) {
     int maxConcurrent = properties.upstream().maxConcurrent();
@@ -74,6 +85,7 @@ class CircuitBreakerConfig {
                 .failureRateThreshold(50)
                 .waitDurationInOpenState(Duration.ofSeconds(10))
                 .permittedNumberOfCallsInHalfOpenState(3)
+                .ignoreException(CircuitBreakerConfig::busy)
                 .ignoreExceptions(
                     BulkheadFullException.class,
                     TimeoutException.class,

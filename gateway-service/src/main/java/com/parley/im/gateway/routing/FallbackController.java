@@ -36,6 +36,7 @@ class FallbackController {
         exchange.getAttribute(ServerWebExchangeUtils.CIRCUITBREAKER_EXECUTION_EXCEPTION_ATTR);
     ProblemDetail problem;
     if (failure instanceof TimeoutException
+        || CircuitBreakerConfig.busy(failure)
         || failure instanceof BulkheadFullException
         || failure instanceof org.springframework.cloud.gateway.support.TimeoutException) {
       problem =
