@@ -53,6 +53,11 @@ class MessageValidator {
     if (send.conversationId() == null || send.conversationId().isBlank()) {
       throw SendErrors.invalid("conversationId is required.");
     }
+    if (hasControl(clientMsgId) || hasControl(send.conversationId())) {
+      // Ids are stored as text, which cannot hold U+0000: refused rather than failing the store.
+      throw SendErrors.invalid(
+          "clientMsgId and conversationId may not contain control characters.");
+    }
     String kind = send.kind();
     if ("system".equals(kind) || "recall".equals(kind)) {
       throw SendErrors.invalid("Messages of kind " + kind + " are written by the server only.");
@@ -117,6 +122,10 @@ class MessageValidator {
     String mediaId = string(body, "mediaId", 1, MAX_MEDIA_ID, true);
     out.put("mediaId", mediaId);
     return mediaId;
+  }
+
+  static boolean hasControl(String id) {
+    return id.chars().anyMatch(c -> c < 0x20 || c == 0x7F);
   }
 
   private static void putIfPresent(Map<String, Object> out, String field, Object value) {
