@@ -24,7 +24,8 @@ public record MediaProperties(
     @DefaultValue @Valid Limits limits,
     @DefaultValue @Valid Storage storage,
     @DefaultValue @Valid Signing signing,
-    @DefaultValue @Valid Thumbnails thumbnails) {
+    @DefaultValue @Valid Thumbnails thumbnails,
+    @DefaultValue @Valid Tus tus) {
 
   /**
    * @param image largest image (by detected type)
@@ -102,4 +103,12 @@ public record MediaProperties(
    * @param maxSide the longer side of a thumbnail, in pixels
    */
   public record Thumbnails(@DefaultValue("320") @Min(16) int maxSide) {}
+
+  /**
+   * @param expireAfter how long an unfinished resumable upload is kept after its last change
+   * @param sweepInterval how often expired uploads (and staged files left by crashes) are removed
+   */
+  public record Tus(
+      @DefaultValue("24h") @NotNull Duration expireAfter,
+      @DefaultValue("1m") @NotNull Duration sweepInterval) {}
 }

@@ -68,6 +68,15 @@ public abstract class IntegrationTestBase {
   @Autowired protected JsonMapper json;
   @Autowired protected ConnectionFactory rabbit;
 
+  /** Downloads in tests are read whole: up to 64 MiB. */
+  @org.junit.jupiter.api.BeforeEach
+  void largeBodies() {
+    http =
+        http.mutate()
+            .codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(64 * 1024 * 1024))
+            .build();
+  }
+
   /** A user id with a valid access token. */
   public record User(String id, String token) {}
 

@@ -17,6 +17,7 @@ import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -85,6 +86,12 @@ class DownloadController {
         .filter(media -> media.thumbnailKey() != null)
         .switchIfEmpty(Mono.error(notFound()))
         .flatMap(media -> send(media, true, exchange));
+  }
+
+  /** The item's description with fresh signed URLs (after a tus upload, for instance). */
+  @GetMapping("/api/media/{id}/info")
+  Mono<MediaView> info(@PathVariable String id, @AuthenticationPrincipal Jwt token) {
+    return readable(id, null, null, token).map(media -> MediaView.of(media, signer));
   }
 
   private Mono<Media> readable(String id, String exp, String sig, Jwt token) {

@@ -28,6 +28,26 @@ public record Media(
     Long thumbnailSize,
     Instant createdAt) {
 
+  /** The same item under another id (an alias). */
+  public Media withId(String id) {
+    return new Media(
+        id,
+        ownerId,
+        category,
+        contentType,
+        size,
+        sha256,
+        width,
+        height,
+        durationMs,
+        name,
+        storageKey,
+        thumbnailKey,
+        thumbnailType,
+        thumbnailSize,
+        createdAt);
+  }
+
   /** The strong entity tag of the bytes (or of the thumbnail). */
   public String etag(boolean thumbnail) {
     return "\"" + sha256 + (thumbnail ? "-t" : "") + "\"";

@@ -16,6 +16,10 @@ public class MediaStore {
       "media_id, owner_id, category, content_type, size, sha256, width, height, duration_ms, name,"
           + " storage_key, thumbnail_key, thumbnail_type, thumbnail_size, created_at";
 
+  /** {@code :id} itself, or the item it is an alias of. */
+  private static final String RESOLVED =
+      "coalesce((select a.target_id from media_alias a where a.media_id = :id), :id)";
+
   private final DatabaseClient db;
 
   MediaStore(DatabaseClient db) {
@@ -65,11 +69,13 @@ public class MediaStore {
         .one();
   }
 
+  /** The item {@code mediaId} names, itself or through an alias (answered under that id). */
   public Mono<Media> findById(String mediaId) {
-    return db.sql("select " + COLUMNS + " from media where media_id = :id")
+    return db.sql("select " + COLUMNS + " from media where media_id = " + RESOLVED)
         .bind("id", mediaId)
         .map(MediaStore::read)
-        .one();
+        .one()
+        .map(media -> media.mediaId().equals(mediaId) ? media : media.withId(mediaId));
   }
 
   /**
@@ -80,14 +86,26 @@ public class MediaStore {
     return db.sql(
             "select "
                 + COLUMNS
-                + " from media m where m.media_id = :id and (m.owner_id = :user or exists ("
+                + " from media m where m.media_id = "
+                + RESOLVED
+                + " and (m.owner_id = :user or exists ("
                 + " select 1 from media_conversation mc join conversation_member cm"
                 + " on cm.conversation_id = mc.conversation_id"
-                + " where mc.media_id = m.media_id and cm.user_id = :user))")
+                + " where mc.media_id in (:id, m.media_id) and cm.user_id = :user))")
         .bind("id", mediaId)
         .bind("user", userId)
         .map(MediaStore::read)
-        .one();
+        .one()
+        .map(media -> media.mediaId().equals(mediaId) ? media : media.withId(mediaId));
+  }
+
+  /** Makes {@code alias} name the item {@code targetId} (a finished tus upload of known bytes). */
+  public Mono<Void> alias(String alias, String targetId) {
+    return db.sql(
+            "insert into media_alias (media_id, target_id) values (:a, :t) on conflict do nothing")
+        .bind("a", alias)
+        .bind("t", targetId)
+        .then();
   }
 
   private static <T> GenericExecuteSpec bindNullable(

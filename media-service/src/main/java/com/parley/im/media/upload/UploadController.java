@@ -1,5 +1,6 @@
 package com.parley.im.media.upload;
 
+import com.parley.im.media.access.MediaView;
 import com.parley.im.media.access.UrlSigner;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;

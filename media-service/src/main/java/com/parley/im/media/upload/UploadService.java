@@ -63,7 +63,7 @@ public class UploadService {
             file ->
                 new MultipartReceiver(properties.limits(), sniffer)
                     .receive(parts, file)
-                    .flatMap(received -> store(received, ownerId, ids.token(16)))
+                    .flatMap(received -> store(received, ownerId, ids.token(16), false))
                     .doFinally(signal -> staging.delete(file).subscribe()));
   }
 
@@ -74,7 +74,8 @@ public class UploadService {
 
   /**
    * Stores a complete staged file (its hash and first bytes known) as item {@code mediaId} of
-   * {@code ownerId}; the staged file is moved or left for the caller to delete.
+   * {@code ownerId}, keeping that id also when the owner had the same bytes already (it then
+   * becomes an alias of that item); the staged file is moved, or left for the caller to delete.
    */
   public Mono<Media> store(
       Path file,
@@ -84,10 +85,11 @@ public class UploadService {
       String name,
       String ownerId,
       String mediaId) {
-    return store(new Received(file, size, sha256, head, FileNames.clean(name)), ownerId, mediaId);
+    return store(
+        new Received(file, size, sha256, head, FileNames.clean(name)), ownerId, mediaId, true);
   }
 
-  private Mono<Media> store(Received received, String ownerId, String mediaId) {
+  private Mono<Media> store(Received received, String ownerId, String mediaId, boolean keepId) {
     String contentType = sniffer.detect(received.head(), received.name());
     String category = ContentSniffer.category(contentType);
     long limit = properties.limits().of(category);
@@ -100,7 +102,12 @@ public class UploadService {
             Mono.defer(
                 () ->
                     describe(received, contentType, category, ownerId, mediaId)
-                        .flatMap(this::commit)));
+                        .flatMap(this::commit)))
+        .flatMap(
+            media ->
+                keepId && !media.mediaId().equals(mediaId)
+                    ? store.alias(mediaId, media.mediaId()).thenReturn(media.withId(mediaId))
+                    : Mono.just(media));
   }
 
   /** The item's row as it will be, and its thumbnail's staged file (blocking work, elastic). */

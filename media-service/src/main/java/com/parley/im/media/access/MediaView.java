@@ -1,7 +1,6 @@
-package com.parley.im.media.upload;
+package com.parley.im.media.access;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.parley.im.media.access.UrlSigner;
 import com.parley.im.media.catalog.Media;
 import java.time.Instant;
 
