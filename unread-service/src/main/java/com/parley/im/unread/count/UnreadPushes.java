@@ -27,7 +27,8 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code im.unread.push-window} (75 ms): a user's changes of one window become one frame per
  * changed conversation, with the counts read when the window closes (one Redis round trip for all
  * users of the window) and one {@link DeliveryPublisher#deliver} call. A burst of 50 messages
- * therefore gives a few frames with the latest counts, not 50.
+ * therefore gives a few frames with the latest counts, not 50; changes that arrive while a window
+ * is being pushed wait for the next window, so a slow broker makes windows larger, not more.
  *
  * <p>Cannot promise: delivery (frames are transient; a device that missed one asks {@code GET
  * /api/unread}); windows are pushed one after the other, so a later frame carries newer counts.
@@ -56,10 +57,14 @@ class UnreadPushes {
         changes
             .asFlux()
             .name("unread.pushes")
-            .bufferTimeout(properties.pushMaxChanges(), properties.pushWindow())
-            // One window at a time: a window's frames leave before the next window's counts are
-            // read, so a device never gets older counts after newer ones.
-            .concatMap(window -> push(window, counts))
+            // Fair backpressure: a window closes only when the push before it is done, so changes
+            // that come while a push is out gather into the next window (coalesced) instead of
+            // piling up as windows; without it, a window closing with no demand failed the whole
+            // pipeline ("Could not emit buffer due to lack of requests") and frames stopped.
+            .bufferTimeout(properties.pushMaxChanges(), properties.pushWindow(), true)
+            // One window at a time (no prefetch): a window's frames leave before the next window's
+            // counts are read, so a device never gets older counts after newer ones.
+            .concatMap(window -> push(window, counts), 0)
             .subscribe();
   }
 
