@@ -83,6 +83,10 @@ public final class ChatBenchmark {
     final String token;
     final ChatConnection connection;
     final List<String> talks = new ArrayList<>();
+
+    /** The newest {@code unread} frame's count per conversation (frames arrive in order). */
+    final Map<String, Long> unreadShown = new ConcurrentHashMap<>();
+
     int nextTalk;
     volatile long lastPingNanos = System.nanoTime();
 
@@ -195,6 +199,7 @@ public final class ChatBenchmark {
     progress.cancel(false);
     flushRecvs();
     long drained = System.nanoTime();
+    UnreadCheck unread = checkUnread();
 
     List<Suspect> suspects = ledger.suspectedLosses();
     Map<Suspect, Verdict> verdicts = verify(suspects);
@@ -212,7 +217,17 @@ public final class ChatBenchmark {
             loadAverage,
             framesByType,
             closeReasons);
+    out.printf(
+        "unread      %d users' pushed counts checked against GET /api/unread: %d agree, %d differ"
+            + " (settled %.1f s after the drain)%n",
+        unread.checked(),
+        unread.checked() - unread.differing().size(),
+        unread.differing().size(),
+        unread.settleSeconds());
     List<String> violations = new ArrayList<>(report.violations());
+    unread.differing().stream()
+        .limit(5)
+        .forEach(d -> violations.add("unread frames disagree with GET /api/unread: " + d));
     closeReasons.forEach((reason, count) -> violations.add(count + " sockets closed: " + reason));
     if (violations.isEmpty()) {
       out.println("RESULT: OK (nothing lost, duplicated or out of order)");
@@ -221,6 +236,53 @@ public final class ChatBenchmark {
     out.println("RESULT: FAILED");
     violations.forEach(v -> out.println("  - " + v));
     return 1;
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // unread counts
+
+  /** The outcome of comparing every user's last pushed counts with the server's. */
+  private record UnreadCheck(int checked, List<String> differing, double settleSeconds) {}
+
+  /**
+   * After the drain, every user's newest {@code unread} frame per conversation must equal {@code
+   * GET /api/unread} (docs/protocol.md: pushed on every change). Frames are coalesced over a short
+   * window, so the check is repeated for up to 5 s before a difference counts.
+   */
+  private UnreadCheck checkUnread() {
+    long start = System.nanoTime();
+    long deadline = start + Duration.ofSeconds(5).toNanos();
+    List<String> differing;
+    do {
+      differing =
+          Flux.fromArray(users)
+              .flatMap(
+                  user ->
+                      api.get("/api/unread", user.token).map(counts -> differences(user, counts)),
+                  16)
+              .flatMapIterable(d -> d)
+              .collectList()
+              .block(Duration.ofSeconds(60));
+      if (differing.isEmpty()) {
+        break;
+      }
+      parkUntil(System.nanoTime() + Duration.ofMillis(250).toNanos());
+    } while (System.nanoTime() < deadline);
+    return new UnreadCheck(users.length, differing, seconds(System.nanoTime() - start));
+  }
+
+  private static List<String> differences(User user, JsonNode counts) {
+    List<String> out = new ArrayList<>();
+    for (JsonNode c : counts.path("conversations")) {
+      String conversation = ChatApi.str(c, "conversationId", "");
+      long server = ChatApi.num(c, "unread", 0);
+      Long shown = user.unreadShown.get(conversation);
+      if (shown == null ? server != 0 : shown != server) {
+        out.add(
+            "user %d, %s: pushed %s, server %d".formatted(user.index, conversation, shown, server));
+      }
+    }
+    return out;
   }
 
   // ------------------------------------------------------------------------------------------
@@ -563,6 +625,9 @@ public final class ChatBenchmark {
         case "ack" -> onAck(user, frame);
         case "error" -> onError(user, frame);
         case "message" -> onMessage(user, frame);
+        case "unread" ->
+            user.unreadShown.put(
+                ChatApi.str(frame, "conversationId", ""), ChatApi.num(frame, "unread", -1));
         default -> {
           // pong, receipt, unread, presence, conversation, malformed, ...: counted only
         }

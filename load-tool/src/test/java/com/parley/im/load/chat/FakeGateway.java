@@ -64,6 +64,10 @@ final class FakeGateway implements AutoCloseable {
                             (q, a) -> json(q, a, (u, body) -> accept(q.param("id"))))
                         .get("/api/friends", (q, a) -> reply(a, friends(user(q))))
                         .get("/api/conversations", (q, a) -> reply(a, list(user(q))))
+                        // No unread counts here: the fake pushes no unread frames either.
+                        .get(
+                            "/api/unread",
+                            (q, a) -> reply(a, Map.of("total", 0, "conversations", List.of())))
                         .post("/api/groups", (q, a) -> json(q, a, this::group))
                         .get(
                             "/api/conversations/{id}/messages",
