@@ -35,8 +35,16 @@ final class SchemaValidator {
     try {
       typed = serialization.unmarshal(serialization.asJson(object));
     } catch (RuntimeException e) {
+      Throwable cause = e;
+      while (cause.getCause() != null) {
+        cause = cause.getCause();
+      }
       problems.add(
-          what + ": does not parse as " + object.get("apiVersion") + ": " + e.getMessage());
+          what
+              + ": does not match the schema of "
+              + object.get("apiVersion")
+              + ": "
+              + cause.getMessage());
       return problems;
     }
     if (typed instanceof GenericKubernetesResource) {
