@@ -80,6 +80,35 @@ class BrokenManifestsTests {
   }
 
   @Test
+  void aMisspelledFieldDeepInAContainerFailsTheSchema() {
+    edit(
+        "k8s/base/relation-service.yaml",
+        "            timeoutSeconds: 2\n            failureThreshold: 3\n          readinessProbe:",
+        "            timeoutSecond: 2\n            failureThreshold: 3\n          readinessProbe:");
+
+    assertThat(violations())
+        .anySatisfy(
+            v ->
+                assertThat(v)
+                    .contains("Deployment/relation-service")
+                    .contains("livenessProbe")
+                    .contains("[timeoutSecond]"));
+  }
+
+  @Test
+  void anUnknownFieldOfAnOperatorKindFails() {
+    edit("k8s/overlays/prod/postgres-cluster.yaml", "  instances: 3", "  instance: 3");
+
+    RenderedManifests prod = RenderedManifests.render(copy.resolve("k8s/overlays/prod"));
+    List<String> problems = new java.util.ArrayList<>();
+    prod.objects().forEach(o -> problems.addAll(schema.validate(o)));
+
+    assertThat(problems)
+        .anySatisfy(v -> assertThat(v).contains("Cluster/parley-postgres: spec.instance is not"))
+        .anySatisfy(v -> assertThat(v).contains("spec.instances is required"));
+  }
+
+  @Test
   void aValueOfTheWrongTypeFailsTheSchema() {
     edit(
         "k8s/base/unread-service.yaml", "      containerPort: 8085", "      containerPort: [8085]");
