@@ -24,6 +24,10 @@ class OverlayManifestsTests {
           "unread-service",
           "media-service");
 
+  /** Each overlay rendered once per test run (a render costs a kubectl process). */
+  private static final Map<String, RenderedManifests> RENDERED =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   private final Path root = Repository.root();
   private final SchemaValidator schema = new SchemaValidator();
   private final ManifestPolicy policy = new ManifestPolicy(root, Repository.keptDefaults());
@@ -31,7 +35,7 @@ class OverlayManifestsTests {
   @ParameterizedTest
   @ValueSource(strings = {"dev", "prod"})
   void overlayIsValidAgainstTheApiSchema(String overlay) {
-    RenderedManifests manifests = RenderedManifests.render(root.resolve("k8s/overlays/" + overlay));
+    RenderedManifests manifests = rendered(overlay);
 
     assertThat(manifests.objects()).hasSizeGreaterThan(40);
     assertThat(manifests.objects().stream().flatMap(o -> schema.validate(o).stream())).isEmpty();
@@ -40,7 +44,7 @@ class OverlayManifestsTests {
   @ParameterizedTest
   @ValueSource(strings = {"dev", "prod"})
   void overlayKeepsThePolicies(String overlay) {
-    RenderedManifests manifests = RenderedManifests.render(root.resolve("k8s/overlays/" + overlay));
+    RenderedManifests manifests = rendered(overlay);
 
     assertThat(policy.check(manifests)).isEmpty();
     assertThat(manifests.ofKind("Deployment").stream().map(RenderedManifests::name))
@@ -50,17 +54,17 @@ class OverlayManifestsTests {
   @ParameterizedTest
   @ValueSource(strings = {"dev", "prod"})
   void everySecretTheServicesReadIsRenderedOrMadeByAnOperatorOrDocumented(String overlay) {
-    RenderedManifests manifests = RenderedManifests.render(root.resolve("k8s/overlays/" + overlay));
-    Set<String> rendered =
+    RenderedManifests manifests = rendered(overlay);
+    Set<String> known =
         manifests.ofKind("Secret").stream()
             .map(RenderedManifests::name)
             .collect(Collectors.toSet());
-    manifests.ofKind("Cluster").forEach(c -> rendered.add(RenderedManifests.name(c) + "-app"));
+    manifests.ofKind("Cluster").forEach(c -> known.add(RenderedManifests.name(c) + "-app"));
     manifests
         .ofKind("RabbitmqCluster")
-        .forEach(c -> rendered.add(RenderedManifests.name(c) + "-default-user"));
+        .forEach(c -> known.add(RenderedManifests.name(c) + "-default-user"));
     // Key Secrets and the TLS certificate, created by hand or cert-manager (k8s/README.md).
-    rendered.addAll(
+    known.addAll(
         Set.of(
             "parley-service-key",
             "parley-jwt-signing-key",
@@ -70,13 +74,13 @@ class OverlayManifestsTests {
 
     Set<String> referenced = new java.util.TreeSet<>();
     manifests.objects().forEach(o -> secretReferences(o, referenced));
-    assertThat(referenced).isNotEmpty().allSatisfy(n -> assertThat(rendered).contains(n));
+    assertThat(referenced).isNotEmpty().allSatisfy(n -> assertThat(known).contains(n));
   }
 
   @Test
   void prodReadsTheOperatorsSecretsAndDevGeneratesThem() {
-    RenderedManifests dev = RenderedManifests.render(root.resolve("k8s/overlays/dev"));
-    RenderedManifests prod = RenderedManifests.render(root.resolve("k8s/overlays/prod"));
+    RenderedManifests dev = rendered("dev");
+    RenderedManifests prod = rendered("prod");
 
     assertThat(prod.ofKind("Secret")).isEmpty();
     assertThat(prod.ofKind("Cluster"))
@@ -96,6 +100,11 @@ class OverlayManifestsTests {
             s ->
                 assertThat(Map.copyOf(Yaml2.map(s, "data")).values().stream().map(String::valueOf))
                     .isNotEmpty());
+  }
+
+  private RenderedManifests rendered(String overlay) {
+    return RENDERED.computeIfAbsent(
+        overlay, o -> RenderedManifests.render(root.resolve("k8s/overlays/" + o)));
   }
 
   /** Names in {@code secretName} (volumes) and {@code secretKeyRef.name} (env), anywhere. */
