@@ -24,11 +24,9 @@ final class ManifestPolicy {
       Pattern.compile("Gauge\\.builder\\(\\s*\"(im\\.gateway\\.sockets[a-z.]*)\"");
 
   private final Path repository;
-  private final Map<String, Set<String>> keptDefaults;
 
-  ManifestPolicy(Path repository, Map<String, Set<String>> keptDefaults) {
+  ManifestPolicy(Path repository) {
     this.repository = repository;
-    this.keptDefaults = keptDefaults;
   }
 
   List<String> check(RenderedManifests manifests) {
@@ -151,20 +149,10 @@ final class ManifestPolicy {
               + grace);
     }
 
-    Set<String> kept = new HashSet<>(keptDefaults.getOrDefault("*", Set.of()));
-    kept.addAll(keptDefaults.getOrDefault(name, Set.of()));
     settings.forEach(
         (variable, fallback) -> {
-          if (env.containsKey(variable)) {
-            return;
-          }
-          boolean mustSet =
-              fallback == null
-                  || fallback.isEmpty()
-                  || fallback.contains("127.0.0.1")
-                  || fallback.contains("localhost")
-                  || fallback.equals("guest");
-          if (mustSet || !kept.contains(variable)) {
+          String value = env.get(variable);
+          if (value == null) {
             problems.add(
                 what
                     + ": "
@@ -173,8 +161,10 @@ final class ManifestPolicy {
                     + fallback
                     + "`) is read by "
                     + name
-                    + " but not set"
-                    + (mustSet ? "" : " (nor listed in kept-defaults.txt)"));
+                    + " but not set");
+          } else if (!variable.equals("IM_ALLOWED_ORIGINS")
+              && (value.contains("127.0.0.1") || value.contains("localhost"))) {
+            problems.add(what + ": " + variable + " points at loopback in a pod: " + value);
           }
         });
 

@@ -30,7 +30,7 @@ class OverlayManifestsTests {
 
   private final Path root = Repository.root();
   private final SchemaValidator schema = new SchemaValidator();
-  private final ManifestPolicy policy = new ManifestPolicy(root, Repository.keptDefaults());
+  private final ManifestPolicy policy = new ManifestPolicy(root);
 
   @ParameterizedTest
   @ValueSource(strings = {"dev", "prod"})
