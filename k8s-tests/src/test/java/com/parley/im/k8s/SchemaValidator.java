@@ -22,7 +22,8 @@ import java.util.Set;
  */
 final class SchemaValidator {
 
-  private final KubernetesSerialization serialization = new KubernetesSerialization();
+  /** Built once: it scans the class path for the model classes. */
+  private static final KubernetesSerialization serialization = new KubernetesSerialization();
 
   List<String> validate(Map<String, Object> object) {
     List<String> problems = new ArrayList<>();
