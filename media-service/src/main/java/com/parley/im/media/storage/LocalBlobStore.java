@@ -62,10 +62,9 @@ public class LocalBlobStore implements BlobStore {
 
   @Override
   public Flux<DataBuffer> read(String key, long offset, long length) {
-    Path path = path(key);
     Flux<DataBuffer> bytes =
         DataBufferUtils.readAsynchronousFileChannel(
-            () -> AsynchronousFileChannel.open(path, StandardOpenOption.READ),
+            () -> AsynchronousFileChannel.open(path(key), StandardOpenOption.READ),
             offset,
             DefaultDataBufferFactory.sharedInstance,
             READ_BUFFER);
