@@ -111,6 +111,30 @@ public final class FakeServices {
                             "sessionId", identity.sessionId())));
               });
     }
+    if (path.endsWith("/stream-probe")) {
+      // When the first byte of the body got here, and how many came: a gateway that held the
+      // body whole before forwarding it shows as a first byte after the client's last.
+      java.util.concurrent.atomic.AtomicLong first = new java.util.concurrent.atomic.AtomicLong();
+      java.util.concurrent.atomic.AtomicLong bytes = new java.util.concurrent.atomic.AtomicLong();
+      return request
+          .receive()
+          .doOnNext(
+              b -> {
+                first.compareAndSet(0, System.nanoTime());
+                bytes.addAndGet(b.readableBytes());
+              })
+          .then(
+              Mono.defer(
+                  () ->
+                      json(
+                          response,
+                          200,
+                          "{\"firstByteNanos\":"
+                              + first.get()
+                              + ",\"bytes\":"
+                              + bytes.get()
+                              + "}")));
+    }
     if (path.endsWith("/slow")) {
       // Answers after the gateway's time limit (5 s in the tests).
       return Mono.delay(java.time.Duration.ofSeconds(8)).then(json(response, 200, "{}"));

@@ -24,8 +24,9 @@ import org.springframework.web.server.ResponseStatusException;
  *
  * <p>A breaker opens on a failing service (connections refused or reset, half of the last 20
  * calls), not on a busy one: a call that runs out of time is neither a success nor a failure for
- * the breaker, and is answered 429 with {@code Retry-After} ({@link FallbackController}), so a
- * burst that makes a healthy service slow does not turn everyone else away with 503 (issue 8).
+ * the breaker, and is answered 429 with {@code Retry-After} ({@link
+ * ServiceBreakerGatewayFilterFactory}), so a burst that makes a healthy service slow does not turn
+ * everyone else away with 503 (issue 8).
  *
  * <p>Each breaker comes with Spring Cloud CircuitBreaker's bulkhead, which by default lets 25 calls
  * in at once and counts the 26th as a failure: 200 parallel logins opened the user breaker and

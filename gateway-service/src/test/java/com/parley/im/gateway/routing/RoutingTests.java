@@ -264,6 +264,40 @@ class RoutingTests extends GatewayIntegrationTest {
     http.get().uri("/api/media/uploads/u-1?sig=abc").exchange().expectStatus().isUnauthorized();
   }
 
+  /**
+   * Request bodies stream through to the service: its first byte arrives while the client is still
+   * sending. (Spring Cloud Gateway's CircuitBreaker filter with a fallback URI cached every body
+   * whole first; three 100 MiB uploads exhausted the gateway's direct memory.)
+   */
+  @Test
+  void aLargeBodyIsStreamedToTheServiceNotHeldInTheGateway() {
+    int chunks = 200;
+    int chunk = 64 * 1024;
+    java.util.concurrent.atomic.AtomicLong lastSent = new java.util.concurrent.atomic.AtomicLong();
+    Flux<org.springframework.core.io.buffer.DataBuffer> body =
+        Flux.interval(Duration.ofMillis(5))
+            .take(chunks)
+            .<org.springframework.core.io.buffer.DataBuffer>map(
+                i ->
+                    org.springframework.core.io.buffer.DefaultDataBufferFactory.sharedInstance.wrap(
+                        new byte[chunk]))
+            .doOnComplete(() -> lastSent.set(System.nanoTime()));
+    tools.jackson.databind.JsonNode answer =
+        WebClient.create("http://127.0.0.1:" + port)
+            .post()
+            .uri("/api/users/stream-probe")
+            .header("Authorization", "Bearer " + TestTokens.valid(TestTokens.newIdentity()))
+            .header("Content-Type", "application/octet-stream")
+            .body(org.springframework.web.reactive.function.BodyInserters.fromDataBuffers(body))
+            .retrieve()
+            .bodyToMono(tools.jackson.databind.JsonNode.class)
+            .block(Duration.ofSeconds(30));
+    assertThat(answer.path("bytes").asLong()).isEqualTo((long) chunks * chunk);
+    assertThat(answer.path("firstByteNanos").asLong())
+        .as("the service's first byte came before the client's last was sent")
+        .isLessThan(lastSent.get());
+  }
+
   @Test
   void aServiceThatIsDownIsA503Problem() {
     http.get()
