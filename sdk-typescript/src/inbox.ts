@@ -66,6 +66,12 @@ interface Conversation {
 export class Inbox {
   private readonly conversations = new Map<string, Conversation>();
   private readonly dirty = new Set<string>();
+  /**
+   * Recalls of messages this device has not got yet (`conversationId:seq` -> recalledAt): a
+   * recall can overtake its message (a late or repeated push of the original, still with its
+   * body); the message is marked when it comes.
+   */
+  private readonly earlyRecalls = new Map<string, string>();
   private recvTimer: unknown = null;
   private readonly options: Required<InboxOptions>;
   private stopped = false;
@@ -229,6 +235,11 @@ export class Inbox {
       }
       return;
     }
+    const early = this.earlyRecalls.get(`${message.conversationId}:${message.seq}`);
+    if (early !== undefined && !message.recalledAt) {
+      this.earlyRecalls.delete(`${message.conversationId}:${message.seq}`);
+      message = { ...message, body: null, recalledAt: early };
+    }
     c.held.set(message.seq, message);
     const before = this.unread(message.conversationId);
     pos.lastSeq = Math.max(pos.lastSeq, message.seq);
@@ -320,7 +331,11 @@ export class Inbox {
     const c = this.conversations.get(conversationId);
     const held = c?.held.get(seq);
     const [stored] = held ? [held] : await this.store.messages(conversationId, { afterSeq: seq - 1, limit: 1 });
-    if (!stored || stored.seq !== seq || stored.recalledAt) return;
+    if (!stored || stored.seq !== seq) {
+      if (!c || seq > c.pos.syncedSeq) this.earlyRecalls.set(`${conversationId}:${seq}`, recalledAt);
+      return;
+    }
+    if (stored.recalledAt) return;
     const recalled: Message = { ...stored, body: null, recalledAt };
     if (held) c!.held.set(seq, recalled);
     await this.hooks.persist({ messages: [recalled] });

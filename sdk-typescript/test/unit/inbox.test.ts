@@ -92,6 +92,23 @@ describe('inbox', () => {
     assert.ok(stored?.recalledAt);
   });
 
+  test('a recall that arrives before its message marks the message when it comes', async () => {
+    const { server, clock, client, shown } = await connectedClient();
+    await clock.advance(200);
+    const original = server.store(C, 'u-peer', { text: 'oops' }, false); // seq 1, push delayed
+    const recall = server.store(C, 'u-peer', { messageId: original.messageId, seq: 1 }, false);
+    recall.kind = 'recall';
+    server.push(recall); // seq 2 first: held behind the gap
+    await clock.advance(0);
+    server.push(original); // the late push of seq 1, still with its body
+    await clock.advance(200);
+    assert.deepEqual(seqs(shown), [1, 2]);
+    assert.equal(shown[0]?.body, null, 'shown recalled, not with its text');
+    assert.ok(shown[0]?.recalledAt);
+    const [stored] = await client.messages(C, { afterSeq: 0, limit: 1 });
+    assert.equal(stored?.body, null);
+  });
+
   test('unread follows pushes, own sends and read receipts of other devices', async () => {
     const { server, clock, client } = await connectedClient();
     await clock.advance(200);
