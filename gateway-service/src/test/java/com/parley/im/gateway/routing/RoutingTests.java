@@ -168,6 +168,23 @@ class RoutingTests extends GatewayIntegrationTest {
         .isOk()
         .expectBody(String.class)
         .value(body -> assertThat(body).contains("jvm_memory_used_bytes"));
+    // The routes' figures, per route, under their own name (no clash with the WebClient's).
+    http.get()
+        .uri("/api/friends")
+        .header("Authorization", "Bearer " + TestTokens.valid(TestTokens.newIdentity()))
+        .exchange()
+        .expectStatus()
+        .isOk();
+    management
+        .get()
+        .uri("/actuator/prometheus")
+        .exchange()
+        .expectBody(String.class)
+        .value(
+            body ->
+                assertThat(body)
+                    .containsPattern(
+                        "im_gateway_route_requests_seconds_count\\{[^}]*route_id=\"relation\""));
     for (String credential :
         List.of(
             "Bearer " + TestTokens.valid(TestTokens.newIdentity()),
