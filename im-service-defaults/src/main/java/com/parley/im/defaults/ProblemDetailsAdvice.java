@@ -60,10 +60,37 @@ public class ProblemDetailsAdvice {
 
   @ExceptionHandler(Exception.class)
   ProblemDetail unexpected(Exception e) {
+    if (unstorableText(e)) {
+      // A field no validator caught: PostgreSQL text cannot hold U+0000. The client's input, not
+      // the server, is at fault: 400, not 500 (or a 503 that invites the same retry).
+      return Problems.of(
+          HttpStatus.BAD_REQUEST,
+          ErrorCodes.VALIDATION_FAILED,
+          "Text may not contain the character U+0000.");
+    }
     log.error("Unhandled exception", e);
     return Problems.of(
         HttpStatus.INTERNAL_SERVER_ERROR,
         ErrorCodes.INTERNAL_ERROR,
         "The server could not handle the request.");
+  }
+
+  /**
+   * Whether the database refused a character of the request's text (SQLSTATE 22021, invalid byte
+   * sequence, as PostgreSQL answers U+0000 in {@code text}; 22P05, the same in {@code jsonb}). Read
+   * by name so that services without a database need no driver classes.
+   */
+  static boolean unstorableText(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      try {
+        Object state = t.getClass().getMethod("getSqlState").invoke(t);
+        if ("22021".equals(state) || "22P05".equals(state)) {
+          return true;
+        }
+      } catch (ReflectiveOperationException | RuntimeException notSql) {
+        // not an SQL exception: look at its cause
+      }
+    }
+    return false;
   }
 }

@@ -16,11 +16,31 @@ class ProblemDetailsAdviceWebFluxTests {
 
   record Body(@NotBlank String name) {}
 
+  /** Exposes an SQLSTATE the way JDBC's and R2DBC's exceptions do. */
+  static class SqlStateException extends RuntimeException {
+    private final String state;
+
+    SqlStateException(String state) {
+      super("invalid byte sequence for encoding \"UTF8\": 0x00");
+      this.state = state;
+    }
+
+    public String getSqlState() {
+      return state;
+    }
+  }
+
   @RestController
   static class Probe {
     @GetMapping("/refused")
     Mono<String> refused() {
       return Mono.error(ApiException.conflict("username_taken", "That name is taken."));
+    }
+
+    @GetMapping("/unstorable")
+    Mono<String> unstorable() {
+      // What the database driver raises for U+0000 in a text column, wrapped by the data layer.
+      return Mono.error(new IllegalStateException("wrapped", new SqlStateException("22021")));
     }
 
     @GetMapping("/broken")
@@ -100,5 +120,17 @@ class ProblemDetailsAdviceWebFluxTests {
                 org.assertj.core.api.Assertions.assertThat(body)
                     .contains("internal_error")
                     .doesNotContain("secret internals"));
+  }
+
+  @Test
+  void textTheDatabaseCannotHoldIsA400NotA500() {
+    http.get()
+        .uri("/unstorable")
+        .exchange()
+        .expectStatus()
+        .isBadRequest()
+        .expectBody()
+        .jsonPath("$.code")
+        .isEqualTo("validation_failed");
   }
 }

@@ -20,12 +20,18 @@ final class GroupRules {
 
   private GroupRules() {}
 
-  /** The trimmed name, or 400 {@code validation_failed} when empty or longer than 64. */
+  /**
+   * The trimmed name, or 400 {@code validation_failed} when empty, longer than 64 or holding a
+   * control character (U+0000 cannot even be stored).
+   */
   static String validName(String raw) {
     String name = raw == null ? "" : raw.strip();
     int length = name.codePointCount(0, name.length());
     if (length < 1 || length > NAME_MAX) {
       throw invalid("name must be 1-" + NAME_MAX + " characters.");
+    }
+    if (name.codePoints().anyMatch(Character::isISOControl)) {
+      throw invalid("name may not contain control characters.");
     }
     return name;
   }
@@ -43,7 +49,7 @@ final class GroupRules {
       throw invalid("At most " + USER_IDS_MAX + " user ids per request.");
     }
     for (String id : userIds) {
-      if (id == null || id.isBlank() || id.length() > 64) {
+      if (id == null || id.isBlank() || id.length() > 64 || id.chars().anyMatch(c -> c < 0x20)) {
         throw invalid("Every user id must be a non-empty id.");
       }
       if (!id.equals(self)) {

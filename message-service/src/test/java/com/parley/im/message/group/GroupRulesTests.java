@@ -20,6 +20,8 @@ class GroupRulesTests {
     assertThat(GroupRules.validName("😀".repeat(64))).isNotEmpty();
     expect(() -> GroupRules.validName(null), 400, "validation_failed");
     expect(() -> GroupRules.validName("   "), 400, "validation_failed");
+    expect(() -> GroupRules.validName("a\u0000b"), 400, "validation_failed");
+    expect(() -> GroupRules.validName("line\nbreak"), 400, "validation_failed");
     expect(() -> GroupRules.validName("x".repeat(65)), 400, "validation_failed");
   }
 
