@@ -1,6 +1,7 @@
 package com.parley.im.systemtests;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.parley.im.systemtests.ParleyClient.Session;
 import java.io.IOException;
@@ -79,40 +80,19 @@ class RedisLossSystemTests {
         Thread.sleep(SEND_EVERY_MS);
       }
 
-      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-      List<String> missing = new ArrayList<>();
-      long worstMillis = 0;
-      long lastResumeMillis = 0;
-      while (true) {
-        missing.clear();
-        worstMillis = 0;
-        for (var entry : ackedAt.entrySet()) {
-          String conversation = entry.getKey().substring(0, entry.getKey().indexOf('/'));
-          long seq = Long.parseLong(entry.getKey().substring(entry.getKey().indexOf('/') + 1));
-          List<String> devices =
-              conversation.equals(withBob) ? List.of("bob-phone", "bob-laptop") : List.of("carol");
-          for (String device : devices) {
-            Long arrived = arrivals.at(device, seq);
-            if (arrived == null) {
-              missing.add(device + " seq " + seq);
-              continue;
-            }
-            long from = Math.max(entry.getValue(), flushedAt);
-            long late = Duration.ofNanos(arrived - from).toMillis();
-            worstMillis = Math.max(worstMillis, late);
-            if (entry.getValue() > flushedAt
-                && entry.getValue() <= flushedAt + Duration.ofSeconds(1).toNanos()) {
-              // The messages acked in the first second after the flush: when did they arrive?
-              lastResumeMillis =
-                  Math.max(lastResumeMillis, Duration.ofNanos(arrived - flushedAt).toMillis());
-            }
-          }
-        }
-        if (missing.isEmpty() || System.nanoTime() > deadline) {
-          break;
-        }
-        Thread.sleep(100);
+      final long flushed = flushedAt;
+      Awaited awaited = new Awaited();
+      try {
+        await("every acked message on every online device")
+            .atMost(Duration.ofSeconds(20))
+            .pollInterval(Duration.ofMillis(100))
+            .until(() -> awaited.check(ackedAt, arrivals, withBob, flushed));
+      } catch (org.awaitility.core.ConditionTimeoutException e) {
+        // reported below, with what is missing
       }
+      List<String> missing = awaited.missing;
+      long worstMillis = awaited.worstMillis;
+      long lastResumeMillis = awaited.lastResumeMillis;
       System.out.printf(
           "[redis-loss] %d acked messages, %d pushes expected; missing %d; worst push %d ms after"
               + " max(ack, flush); the messages acked in the first second after the flush had"
@@ -142,6 +122,44 @@ class RedisLossSystemTests {
       int read = in.read(reply);
       assertThat(new String(reply, 0, Math.max(read, 0), StandardCharsets.US_ASCII))
           .startsWith("+OK");
+    }
+  }
+
+  /** What the last look at the arrivals found. */
+  private static final class Awaited {
+    List<String> missing = new ArrayList<>();
+    long worstMillis;
+    long lastResumeMillis;
+
+    /** True once every acked message reached every online device of its conversation. */
+    boolean check(Map<String, Long> ackedAt, Arrivals arrivals, String withBob, long flushedAt) {
+      List<String> stillMissing = new ArrayList<>();
+      long worst = 0;
+      long lastResume = 0;
+      for (var entry : ackedAt.entrySet()) {
+        String conversation = entry.getKey().substring(0, entry.getKey().indexOf('/'));
+        long seq = Long.parseLong(entry.getKey().substring(entry.getKey().indexOf('/') + 1));
+        List<String> devices =
+            conversation.equals(withBob) ? List.of("bob-phone", "bob-laptop") : List.of("carol");
+        for (String device : devices) {
+          Long arrived = arrivals.at(device, seq);
+          if (arrived == null) {
+            stillMissing.add(device + " seq " + seq);
+            continue;
+          }
+          long from = Math.max(entry.getValue(), flushedAt);
+          worst = Math.max(worst, Duration.ofNanos(arrived - from).toMillis());
+          if (entry.getValue() > flushedAt
+              && entry.getValue() <= flushedAt + Duration.ofSeconds(1).toNanos()) {
+            // The messages acked in the first second after the flush: when did they arrive?
+            lastResume = Math.max(lastResume, Duration.ofNanos(arrived - flushedAt).toMillis());
+          }
+        }
+      }
+      missing = stillMissing;
+      worstMillis = worst;
+      lastResumeMillis = lastResume;
+      return stillMissing.isEmpty();
     }
   }
 
