@@ -1,8 +1,12 @@
 package com.parley.im.defaults;
 
+import com.parley.im.defaults.openapi.OpenApiDefaults;
+import com.parley.im.defaults.openapi.OpenApiDocumentFilter;
 import com.parley.im.defaults.text.WellFormedTextFilter;
+import io.swagger.v3.oas.models.OpenAPI;
 import jakarta.validation.Validator;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -17,7 +21,11 @@ import tools.jackson.databind.json.JsonMapper;
 /** Registers the shared web defaults in every reactive service. */
 @AutoConfiguration
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
-@Import({ProblemDetailsAdvice.class, ServiceDefaultsAutoConfiguration.WarmUp.class})
+@Import({
+  ProblemDetailsAdvice.class,
+  ServiceDefaultsAutoConfiguration.WarmUp.class,
+  ServiceDefaultsAutoConfiguration.OpenApi.class
+})
 public class ServiceDefaultsAutoConfiguration {
 
   @Bean
@@ -45,6 +53,24 @@ public class ServiceDefaultsAutoConfiguration {
     StartupWarmUp startupWarmUp(
         ObjectProvider<Validator> validator, ObjectProvider<ReactiveRedisConnectionFactory> redis) {
       return new StartupWarmUp(validator, redis);
+    }
+  }
+
+  /** Services that bring springdoc serve their OpenAPI document off the event loop (ADR 0024). */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = "org.springdoc.webflux.api.OpenApiActuatorResource")
+  static class OpenApi {
+
+    @Bean
+    @ConditionalOnMissingBean
+    OpenAPI openApi(@Value("${spring.application.name}") String service) {
+      return OpenApiDefaults.document(service);
+    }
+
+    @Bean
+    OpenApiDocumentFilter openApiDocumentFilter(
+        @Value("${management.endpoints.web.base-path:/actuator}") String actuatorBasePath) {
+      return new OpenApiDocumentFilter(actuatorBasePath);
     }
   }
 }

@@ -154,6 +154,50 @@ public interface ServiceBaseline {
     }
   }
 
+  /**
+   * The service's OpenAPI 3.1 document is served on the management port only, with the service
+   * credential like every management endpoint but health and prometheus (ADR 0024), and is the one
+   * checked in under {@code docs/openapi/} ({@link OpenApiDocument}; {@code -Dopenapi.write=true}
+   * rewrites the file). The service port serves no {@code /v3/api-docs}.
+   */
+  @Test
+  default void servesTheCheckedInOpenApiDocumentOnTheManagementPortOnly(
+      ApplicationContext context) {
+    WebTestClient management = management(context);
+    management
+        .get()
+        .uri("/actuator/openapi")
+        .exchange()
+        .expectStatus()
+        .isUnauthorized()
+        .expectBody()
+        .jsonPath("$.code")
+        .isEqualTo("service_unauthorized");
+    String served =
+        management
+            .get()
+            .uri("/actuator/openapi")
+            .header(HttpHeaders.AUTHORIZATION, TestServiceTokens.authorization())
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody(String.class)
+            .returnResult()
+            .getResponseBody();
+    assertThat(served).as("an OpenAPI 3.1 document").contains("\"openapi\"").contains("3.1");
+    for (String path : List.of("/v3/api-docs", "/v3/api-docs.yaml")) {
+      http().get().uri(path).headers(this::signIn).exchange().expectStatus().isNotFound();
+    }
+    http()
+        .get()
+        .uri("/actuator/openapi")
+        .header(HttpHeaders.AUTHORIZATION, TestServiceTokens.authorization())
+        .exchange()
+        .expectStatus()
+        .isNotFound();
+    OpenApiDocument.assertServedMatchesCheckedIn(service(), served);
+  }
+
   /** A client of the management server (actuator) of the context under test. */
   static WebTestClient management(ApplicationContext context) {
     String port = context.getEnvironment().getProperty("local.management.port");

@@ -112,6 +112,52 @@ class ServiceAuthenticationSystemTests {
         .isEqualTo(404);
   }
 
+  /**
+   * Issue 12: every service's metrics are scrapeable on its management port without a credential
+   * (the gateway's socket gauge included), every service with a REST API serves its OpenAPI
+   * document there behind the service credential (ADR 0024), and through the gateway's public port
+   * neither is reachable.
+   */
+  @Test
+  void metricsAndTheOpenApiDocumentsAreOnTheManagementPortsOnly() throws Exception {
+    Session signedIn = client.newUser("apiDocs");
+    for (String service : RunningSystem.services()) {
+      String management = "http://127.0.0.1:" + (ServiceProcess.port(service) + 1000);
+      HttpResponse<String> metrics = get(management + "/actuator/prometheus");
+      assertThat(metrics.statusCode()).as(service + " prometheus").isEqualTo(200);
+      assertThat(metrics.body()).as(service + " prometheus").contains("jvm_memory_used_bytes");
+      if (service.equals("gateway")) {
+        assertThat(metrics.body()).as("the gateway's socket gauge").contains("im_gateway_sockets");
+        continue;
+      }
+      HttpResponse<String> document = get(management + "/actuator/openapi");
+      assertThat(document.statusCode())
+          .as(service + " openapi without a credential")
+          .isEqualTo(401);
+      assertThat(ParleyClient.JSON.readTree(document.body()).path("code").asString())
+          .isEqualTo("service_unauthorized");
+    }
+    for (String path :
+        List.of(
+            "/actuator/prometheus",
+            "/actuator/openapi",
+            "/actuator/openapi/yaml",
+            "/v3/api-docs",
+            "/v3/api-docs.yaml",
+            "/api/v3/api-docs")) {
+      for (String authorization : List.of("", "Bearer " + signedIn.accessToken())) {
+        HttpResponse<String> response = get(client.baseUrl() + path, authorization);
+        String what = "gateway public port " + path + (authorization.isEmpty() ? "" : " signed in");
+        assertThat(response.body()).as(what).doesNotContain("\"openapi\"");
+        if (!authorization.isEmpty() || path.startsWith("/actuator")) {
+          assertThat(response.statusCode()).as(what).isEqualTo(404);
+        } else {
+          assertThat(response.statusCode()).as(what).isIn(401, 404);
+        }
+      }
+    }
+  }
+
   @Test
   void theServicesListenOnLoopbackOnly() throws Exception {
     Optional<InetAddress> other = nonLoopbackAddress();
@@ -147,9 +193,16 @@ class ServiceAuthenticationSystemTests {
   }
 
   private static HttpResponse<String> get(String url) throws Exception {
-    return HTTP.send(
-        HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).GET().build(),
-        HttpResponse.BodyHandlers.ofString());
+    return get(url, "");
+  }
+
+  private static HttpResponse<String> get(String url, String authorization) throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).GET();
+    if (!authorization.isEmpty()) {
+      request.header("Authorization", authorization);
+    }
+    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private static Optional<InetAddress> nonLoopbackAddress() throws SocketException {
