@@ -404,6 +404,9 @@ export class AppModel {
       this.blocks = blocks;
       for (const f of friends) this.names.set(f.userId, f.displayName);
       for (const b of blocks) this.names.set(b.userId, b.displayName);
+      // A new friendship brings its direct conversation: read the list again if it is not known yet.
+      const known = new Set(this.client.conversations().map((c) => c.conversationId));
+      if (friends.some((f) => !known.has(f.conversationId))) void this.client.sync();
       this.changed();
     } catch (e) {
       this.fail(e);

@@ -31,17 +31,22 @@ export function App({ model }: { model: AppModel }) {
     setPage({ name: 'chats' });
     void model.open(id);
   };
+  const go = (next: Page) => {
+    setPage(next);
+    // Only a chat on screen marks messages read.
+    void model.open(next.name === 'chats' ? openId : null);
+  };
   const state = model.online ? model.connection : 'waiting';
   return (
     <div class="shell">
       <header class="top">
         <h1>Parley</h1>
         <nav aria-label="Main">
-          <button aria-pressed={page.name === 'chats'} onClick={() => setPage({ name: 'chats' })}>Chats</button>
-          <button aria-pressed={page.name === 'contacts'} onClick={() => setPage({ name: 'contacts' })}>
+          <button aria-pressed={page.name === 'chats'} onClick={() => go({ name: 'chats' })}>Chats</button>
+          <button aria-pressed={page.name === 'contacts'} onClick={() => go({ name: 'contacts' })}>
             Contacts{model.incoming.length > 0 && <span class="badge" aria-label={`${model.incoming.length} friend requests`}>{model.incoming.length}</span>}
           </button>
-          <button aria-pressed={page.name === 'new-group'} onClick={() => setPage({ name: 'new-group' })}>New group</button>
+          <button aria-pressed={page.name === 'new-group'} onClick={() => go({ name: 'new-group' })}>New group</button>
         </nav>
         <span class={`connection ${state}`} role="status" data-testid="connection" data-state={state}>
           {CONNECTION_TEXT[state] ?? state}
