@@ -44,6 +44,11 @@ export async function openApp(context) {
     if (m.type() === 'error' && /Content Security Policy|Refused to/i.test(m.text())) page.problems.push(m.text());
   });
   page.on('pageerror', (e) => page.problems.push(`pageerror: ${e.message}`));
+  // For the report of a failing step: refused API calls (some are expected, e.g. media not yet shared).
+  page.apiErrors = [];
+  page.on('response', (r) => {
+    if (r.url().includes('/api/') && r.status() >= 400) page.apiErrors.push(`${r.request().method()} ${new URL(r.url()).pathname} ${r.status()}`);
+  });
   await page.goto(`${BASE_URL}/`);
   return page;
 }

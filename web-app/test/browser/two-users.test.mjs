@@ -1,7 +1,7 @@
 // Two users in two browser contexts (separate storage, as two machines), against the running
 // system (./im up; IM_BASE_URL). The steps build on each other and run in order.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, afterEach, before, describe, it } from 'node:test';
 import {
   BASE_URL,
   connected,
@@ -33,6 +33,15 @@ describe('the web app with two users', () => {
     browser = await launch();
     aliceContext = await browser.newContext({ viewport: { width: 1200, height: 760 } });
     bobContext = await browser.newContext({ viewport: { width: 1200, height: 760 } });
+  });
+
+  // What helps to read a failing step: refused API calls and the app's notices so far.
+  afterEach(async () => {
+    for (const [i, page] of pages.entries()) {
+      const notices = page.isClosed() ? [] : await page.locator('.notice').allTextContents();
+      if (page.apiErrors.length || notices.length) console.log(`page ${i}: refused ${JSON.stringify(page.apiErrors)} notices ${JSON.stringify(notices)}`);
+      page.apiErrors = [];
+    }
   });
 
   after(async () => {
