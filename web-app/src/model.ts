@@ -300,10 +300,22 @@ export class AppModel {
     if (position && (position.readSeq < seq || position.unread > 0)) this.client.markRead(id, seq);
   }
 
+  /**
+   * Adds messages by seq. A `recall` message empties the one its body names (docs/protocol.md,
+   * "What a correct client does" 7), whichever of the two arrives first.
+   */
   private merge(conversationId: string, incoming: Message[]): void {
     if (incoming.length === 0) return;
     const bySeq = new Map((this.messages.get(conversationId) ?? []).map((m) => [m.seq, m]));
-    for (const m of incoming) bySeq.set(m.seq, m);
+    for (const m of incoming) {
+      const recalled = bySeq.get(m.seq);
+      bySeq.set(m.seq, recalled?.recalledAt && !m.recalledAt ? { ...m, body: null, recalledAt: recalled.recalledAt } : m);
+    }
+    for (const m of [...bySeq.values()]) {
+      const target = m.kind === 'recall' ? Number(m.body?.['seq']) : NaN;
+      const original = bySeq.get(target);
+      if (original && !original.recalledAt) bySeq.set(target, { ...original, body: null, recalledAt: m.createdAt });
+    }
     this.messages.set(conversationId, [...bySeq.values()].sort((a, b) => a.seq - b.seq));
   }
 
@@ -357,9 +369,8 @@ export class AppModel {
       body = { mediaId: answer.mediaId, ...size };
       if (answer.thumbnailUrl) this.media.put(`${answer.mediaId}/thumbnail`, file);
     } else if (voiceMs !== undefined) {
+      // The recorder's own measure: media-service reads durations of WAV and MP4 only, not WebM.
       const durationMs = Math.max(1, Math.round(answer.durationMs ?? voiceMs));
-      // A recording in WebM may be detected as video: then it goes as the kind its bytes allow.
-      sent = answer.contentType.startsWith('video/') ? 'video' : 'voice';
       body = { mediaId: answer.mediaId, durationMs };
     } else {
       sent = 'file';
@@ -375,7 +386,12 @@ export class AppModel {
   }
 
   async recall(messageId: string): Promise<void> {
-    await this.act(() => this.client.api.recall(messageId));
+    const notice = await this.act(() => this.client.api.recall(messageId));
+    // This device gets no push of its own recall: show the answer now.
+    if (notice) {
+      this.merge(notice.conversationId, [notice]);
+      this.changed();
+    }
   }
 
   async retry(clientMsgId: string): Promise<void> {

@@ -189,6 +189,12 @@ function Composer({ model, conversationId }: { model: AppModel; conversationId: 
   const lastTyping = useRef(0);
   const recorder = useRef<{ rec: MediaRecorder; started: number; chunks: Blob[] } | null>(null);
   const [recording, setRecording] = useState(false);
+  const [recorded, setRecorded] = useState(0);
+  useEffect(() => {
+    if (!recording) return;
+    const timer = setInterval(() => setRecorded(Math.floor((Date.now() - (recorder.current?.started ?? Date.now())) / 1000)), 250);
+    return () => clearInterval(timer);
+  }, [recording]);
   const input = useRef<HTMLTextAreaElement>(null);
 
   useEffect(() => input.current?.focus(), [conversationId]);
@@ -231,6 +237,7 @@ function Composer({ model, conversationId }: { model: AppModel; conversationId: 
       };
       rec.start(250);
       recorder.current = state;
+      setRecorded(0);
       setRecording(true);
     } catch (e) {
       model.fail(e);
@@ -291,6 +298,7 @@ function Composer({ model, conversationId }: { model: AppModel; conversationId: 
         <button type="button" aria-label={recording ? 'Stop and send the voice note' : 'Record a voice note'} aria-pressed={recording} onClick={() => void record()}>
           {recording ? '⏹' : '🎤'}
         </button>
+        {recording && <span class="recording" role="status">Recording… {recorded} s</span>}
         <button type="button" aria-label="Share a location" onClick={shareLocation}>📍</button>
         <label class="sr-only" for="message-input">Message</label>
         <textarea

@@ -100,7 +100,7 @@ describe('the web app with two users', () => {
     await b.locator('.emoji-big', { hasText: '🎉' }).waitFor();
   });
 
-  it('sends an image (progress, thumbnail) and a file', async () => {
+  it('sends an image (thumbnail) and a file', async () => {
     await a.getByLabel('Send an image').setInputFiles({ name: 'gradient.png', mimeType: 'image/png', buffer: png(400, 300) });
     await b.getByTestId('image').waitFor();
     assert.ok(await b.getByTestId('image').evaluate((img) => img.complete && img.naturalWidth > 0), 'the thumbnail decodes');
@@ -112,6 +112,20 @@ describe('the web app with two users', () => {
     const file = await download;
     assert.equal(file.suggestedFilename(), 'notes.txt');
     await screenshot(a, 'chat');
+  });
+
+  it('sends a voice note (MediaRecorder on the fake microphone) and a location', async () => {
+    await a.getByRole('button', { name: 'Record a voice note' }).click();
+    await a.getByRole('status').filter({ hasText: 'Recording… 1 s' }).waitFor();
+    await a.getByRole('button', { name: 'Stop and send the voice note' }).click();
+    await b.getByTestId('voice').waitFor();
+    assert.match(await b.locator('.voice').last().textContent(), /🎤 [1-9]\d* s/);
+    await a.getByRole('button', { name: 'Share a location' }).click();
+    await a.getByLabel('Latitude').fill('48.8584');
+    await a.getByLabel('Longitude').fill('2.2945');
+    await a.getByLabel('Label').fill('Eiffel Tower');
+    await a.getByRole('button', { name: 'Send location' }).click();
+    await b.getByRole('link', { name: /Eiffel Tower \(48\.8584, 2\.2945\)/ }).waitFor();
   });
 
   it('shows what was sent while one side was offline, once and in order', async () => {
