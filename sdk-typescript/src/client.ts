@@ -234,6 +234,14 @@ export class ParleyClient {
     return this.session.active;
   }
 
+  /**
+   * A valid access token (refreshed first when needed), for the requests an app makes itself:
+   * uploads with progress (`XMLHttpRequest`), media downloads into `blob:` URLs.
+   */
+  accessToken(): Promise<string> {
+    return this.session.accessToken();
+  }
+
   get connectionState(): ConnectionState {
     return this.connection.current.state;
   }

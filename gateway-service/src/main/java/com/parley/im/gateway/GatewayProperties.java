@@ -24,6 +24,7 @@ import org.springframework.validation.annotation.Validated;
  * @param allowedOrigins browser origins allowed on the WebSocket handshake and by CORS
  * @param trustedProxyHops how many reverse proxies in front of the gateway append to {@code
  *     X-Forwarded-For}; 0 (the default) takes the TCP peer as the client address
+ * @param web the web app's static files served at {@code /}
  */
 @Validated
 @ConfigurationProperties("im.gateway")
@@ -37,7 +38,8 @@ public record GatewayProperties(
     @DefaultValue @Valid RateLimit rateLimit,
     @DefaultValue @Valid Upstream upstream,
     @DefaultValue @Valid Presence presence,
-    @DefaultValue @Valid Send send) {
+    @DefaultValue @Valid Send send,
+    @DefaultValue @Valid Web web) {
 
   public GatewayProperties {
     if (instanceId == null || instanceId.isBlank()) {
@@ -154,4 +156,24 @@ public record GatewayProperties(
       @DefaultValue("15s") @NotNull Duration lease,
       @DefaultValue("presence:") @NotBlank String keyPrefix,
       @DefaultValue("3s") @NotNull Duration welcomeRouteWait) {}
+
+  /**
+   * The web app (web-app/, ADR 0026): its built files served at {@code /} for {@code GET} and
+   * {@code HEAD} outside {@code /api/**} and the socket path, each with {@link
+   * #contentSecurityPolicy}.
+   *
+   * @param root the folder of the built app ({@code IM_WEB_ROOT}, {@code ./im up} sets it to
+   *     web-app/dist); blank serves nothing
+   * @param contentSecurityPolicy the {@code Content-Security-Policy} header of every file served:
+   *     scripts, styles and connections from this origin only (and its WebSocket), images and media
+   *     also from {@code blob:} (downloaded media, recordings, previews)
+   */
+  public record Web(
+      @DefaultValue("") String root,
+      @DefaultValue(
+              "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self' ws: wss:;"
+                  + " img-src 'self' blob: data:; media-src 'self' blob:; object-src 'none';"
+                  + " base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+          @NotBlank
+          String contentSecurityPolicy) {}
 }

@@ -51,6 +51,7 @@ public abstract class GatewayIntegrationTest {
     registry.add("IM_UNREAD_URI", () -> SERVICES.uri("unread"));
     // Nothing listens on port 1: media-service is "down" in these tests.
     registry.add("IM_MEDIA_URI", () -> "http://127.0.0.1:1");
+    registry.add("im.gateway.web.root", () -> TestWebApp.root().toString());
   }
 
   @LocalServerPort protected int port;

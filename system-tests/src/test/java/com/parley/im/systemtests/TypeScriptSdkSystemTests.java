@@ -2,13 +2,9 @@ package com.parley.im.systemtests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -30,49 +26,15 @@ class TypeScriptSdkSystemTests {
     Path sdk = RunningSystem.repositoryRoot().resolve("sdk-typescript");
     assertThat(sdk.resolve("package.json")).as("the SDK's package.json").exists();
     if (!Files.isDirectory(sdk.resolve("node_modules"))) {
-      Result install = npm(sdk, List.of("npm", "ci", "--no-audit", "--no-fund"));
-      assertThat(install.exitCode).as("npm ci:\n%s", install.output).isZero();
+      Npm.Result install =
+          Npm.run(sdk, List.of("npm", "ci", "--no-audit", "--no-fund"), TIMEOUT_MINUTES);
+      assertThat(install.exitCode()).as("npm ci:\n%s", install.output()).isZero();
     }
-    Result tests = npm(sdk, List.of("npm", "run", "test:system"));
-    System.out.println(tests.output);
-    assertThat(tests.exitCode)
-        .as("npm run test:system exited %d:\n%s", tests.exitCode, tests.output)
+    Npm.Result tests = Npm.run(sdk, List.of("npm", "run", "test:system"), TIMEOUT_MINUTES);
+    System.out.println(tests.output());
+    assertThat(tests.exitCode())
+        .as("npm run test:system exited %d:\n%s", tests.exitCode(), tests.output())
         .isZero();
-    assertThat(tests.output).as("the runner's summary").contains("ℹ fail 0");
-  }
-
-  private record Result(int exitCode, String output) {}
-
-  private static Result npm(Path directory, List<String> command) throws Exception {
-    Path log = Files.createTempFile("parley-sdk-", ".log");
-    try {
-      ProcessBuilder builder =
-          new ProcessBuilder(command)
-              .directory(directory.toFile())
-              .redirectErrorStream(true)
-              .redirectOutput(log.toFile())
-              .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-      builder.environment().put("IM_BASE_URL", RunningSystem.baseUrl());
-      Process process;
-      try {
-        process = builder.start();
-      } catch (IOException e) {
-        throw new IllegalStateException("npm is not on the PATH (Node.js 20+ is needed)", e);
-      }
-      if (!process.waitFor(TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
-        process.destroyForcibly();
-        return new Result(
-            -1,
-            String.join(" ", command)
-                + " did not finish within "
-                + TIMEOUT_MINUTES
-                + " minutes:\n"
-                + Files.readString(log, StandardCharsets.UTF_8));
-      }
-      return new Result(process.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
-    } finally {
-      Files.deleteIfExists(log);
-    }
+    assertThat(tests.output()).as("the runner's summary").contains("ℹ fail 0");
   }
 }

@@ -3,6 +3,7 @@ package com.parley.im.gateway.security;
 import com.parley.im.defaults.security.SecurityProblems;
 import com.parley.im.gateway.GatewayProperties;
 import com.parley.im.gateway.problem.ProblemWriter;
+import com.parley.im.gateway.web.WebApp;
 import com.parley.im.protocol.ErrorCodes;
 import java.time.Duration;
 import java.util.List;
@@ -30,8 +31,9 @@ import reactor.core.publisher.Mono;
 /**
  * Who may call what. Every route needs a valid access token except the four public ones of
  * PROTOCOL.md; the WebSocket endpoint authenticates its handshake itself (bearer header, checked
- * here too, or a ticket) and the gateway's health endpoints are open for probes. Stateless: no
- * session, no CSRF token (no cookies are used).
+ * here too, or a ticket), the gateway's health endpoints are open for probes, and so are reads of
+ * the web app's files outside {@code /api/**} ({@link WebApp}; what it does not serve is a 404).
+ * Stateless: no session, no CSRF token (no cookies are used).
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfig {
@@ -79,8 +81,15 @@ class SecurityConfig {
       ServerHttpSecurity http,
       ReactiveJwtDecoder decoder,
       ProblemWriter problems,
-      GatewayProperties properties) {
+      GatewayProperties properties,
+      WebApp webApp) {
     String socketPath = properties.websocket().path();
+    ServerWebExchangeMatcher webAppFiles =
+        exchange ->
+            webApp.mayServe(
+                    exchange.getRequest().getMethod(), exchange.getRequest().getPath().value())
+                ? ServerWebExchangeMatcher.MatchResult.match()
+                : ServerWebExchangeMatcher.MatchResult.notMatch();
     return http.csrf(ServerHttpSecurity.CsrfSpec::disable)
         .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
         .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
@@ -96,6 +105,8 @@ class SecurityConfig {
                     .pathMatchers(HttpMethod.GET, socketPath)
                     .permitAll()
                     .matchers(NO_ACCESS_TOKEN)
+                    .permitAll()
+                    .matchers(webAppFiles)
                     .permitAll()
                     .pathMatchers(HttpMethod.OPTIONS, "/api/**")
                     .permitAll()
