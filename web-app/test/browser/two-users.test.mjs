@@ -222,7 +222,7 @@ describe('the web app with two users', () => {
       { polling: 100, timeout: 60_000 },
     );
     assert.ok((await rendered()) <= 240, `${await rendered()} rows rendered at the top`);
-    assert.equal(await b.getByText('bulk 260', { exact: true }).count(), 0, 'the newest rows left the page');
+    assert.equal(await b.locator('.messages').getByText('bulk 260', { exact: true }).count(), 0, 'the newest rows left the page');
     await b.waitForFunction(
       () => {
         const list = document.querySelector('.messages');
