@@ -4,8 +4,13 @@ import { GroupPanel } from './Groups.js';
 import { FileLink, Image, Voice } from './Media.js';
 
 const EMOJI = ['😀', '😂', '😍', '👍', '🙏', '🎉', '❤️', '😢', '😮', '🔥', '👋', '✅'];
-/** Rows rendered at once; scrolling up renders more (and loads older history). */
-const WINDOW = 150;
+/**
+ * At most this many rows are in the DOM: the window slides by STEP rows when the list is scrolled
+ * to its top (older rows, then older history from the store and the server) or its bottom, so a
+ * conversation of 10,000 messages costs no more to render than one of 240.
+ */
+const MAX_ROWS = 240;
+const STEP = 120;
 const RECALL_WINDOW_MS = 2 * 60 * 1000;
 
 const TICKS: Record<ChatRow['state'], string> = {
@@ -21,35 +26,67 @@ const TICKS: Record<ChatRow['state'], string> = {
 export function Chat({ model, conversationId, onLeft }: { model: AppModel; conversationId: string; onLeft: () => void }) {
   const conversation = model.conversation(conversationId);
   const rows = model.rows(conversationId);
-  const [shown, setShown] = useState(WINDOW);
+  /** The key of the window's last row; null follows the newest. */
+  const [endKey, setEndKey] = useState<string | null>(null);
   const [showGroup, setShowGroup] = useState(false);
   const list = useRef<HTMLOListElement>(null);
   const stick = useRef(true);
-  const heightBefore = useRef<number | null>(null);
+  const busy = useRef(false);
+  /** A row that stays on screen while the window moves, and where it was. */
+  const anchor = useRef<{ key: string; offset: number } | null>(null);
 
-  const visible = rows.slice(Math.max(0, rows.length - shown));
+  const found = endKey === null ? -1 : rows.findIndex((r) => r.key === endKey);
+  const endIndex = found < 0 ? rows.length : found + 1;
+  const start = Math.max(0, endIndex - MAX_ROWS);
+  const visible = rows.slice(start, endIndex);
   const lastKey = rows.at(-1)?.key;
+  const hasOlder = start > 0 || model.hasOlder(conversationId);
 
   useLayoutEffect(() => {
     const el = list.current;
     if (!el) return;
-    if (heightBefore.current !== null) {
-      el.scrollTop += el.scrollHeight - heightBefore.current; // keep the view still after older rows came in
-      heightBefore.current = null;
-    } else if (stick.current) {
+    const held = anchor.current;
+    const li = held && el.querySelector<HTMLElement>(`[data-key="${held.key}"]`);
+    if (held && li) {
+      el.scrollTop = li.offsetTop - held.offset;
+      anchor.current = null;
+    } else if (stick.current && endKey === null) {
       el.scrollTop = el.scrollHeight;
     }
-  }, [lastKey, visible.length, rows.length]);
+  }, [lastKey, start, endIndex, rows.length]);
 
+  const keep = (key: string | undefined) => {
+    const el = list.current;
+    const li = key && el?.querySelector<HTMLElement>(`[data-key="${key}"]`);
+    if (el && li && key) anchor.current = { key, offset: li.offsetTop - el.scrollTop };
+  };
   const older = async () => {
-    heightBefore.current = list.current?.scrollHeight ?? null;
-    if (shown < rows.length) setShown(shown + WINDOW);
-    else await model.loadOlder(conversationId);
+    if (busy.current) return;
+    busy.current = true;
+    try {
+      keep(visible[0]?.key);
+      if (start > 0) {
+        const end = Math.max(Math.min(rows.length, MAX_ROWS), endIndex - STEP);
+        setEndKey(rows[end - 1]!.key);
+      } else {
+        if (endKey === null && rows.length >= MAX_ROWS) setEndKey(lastKey ?? null);
+        await model.loadOlder(conversationId);
+      }
+    } finally {
+      busy.current = false;
+    }
+  };
+  const newer = () => {
+    keep(visible.at(-1)?.key);
+    const end = Math.min(rows.length, endIndex + STEP);
+    setEndKey(end >= rows.length ? null : rows[end - 1]!.key);
   };
   const onScroll = () => {
     const el = list.current!;
-    stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
-    if (el.scrollTop < 20 && (shown < rows.length || model.hasOlder(conversationId))) void older();
+    const nearBottom = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
+    stick.current = nearBottom;
+    if (el.scrollTop < 20 && hasOlder) void older();
+    else if (nearBottom && endIndex < rows.length) newer();
   };
 
   if (!conversation) return <p class="empty">This conversation is not available.</p>;
@@ -73,7 +110,7 @@ export function Chat({ model, conversationId, onLeft }: { model: AppModel; conve
       </header>
       {showGroup && conversation.type === 'group' && <GroupPanel model={model} groupId={conversationId} onLeft={onLeft} />}
       <ol class="messages" ref={list} onScroll={onScroll} role="log" aria-label="Messages" tabIndex={0}>
-        {(shown < rows.length || model.hasOlder(conversationId)) && (
+        {hasOlder && (
           <li class="older">
             <button onClick={() => void older()}>Load older messages</button>
           </li>
@@ -91,6 +128,9 @@ export function Chat({ model, conversationId, onLeft }: { model: AppModel; conve
             </li>
           ))}
       </ol>
+      {endIndex < rows.length && (
+        <button class="newest" onClick={() => { stick.current = true; setEndKey(null); }}>Jump to the newest messages</button>
+      )}
       <Composer model={model} conversationId={conversationId} />
     </section>
   );
@@ -101,13 +141,13 @@ function Row({ model, row, group }: { model: AppModel; row: ChatRow; group: bool
   const mayRecall = mine && row.messageId && !row.recalled && row.kind !== 'system' && Date.now() - Date.parse(row.createdAt) < RECALL_WINDOW_MS;
   if (row.kind === 'system') {
     return (
-      <li class="row system" data-testid="message" data-seq={row.seq}>
+      <li class="row system" data-testid="message" data-key={row.key} data-seq={row.seq}>
         {systemText(model, row)}
       </li>
     );
   }
   return (
-    <li class={`row ${mine ? 'mine' : 'theirs'}`} data-testid="message" data-seq={row.seq} data-state={row.state}>
+    <li class={`row ${mine ? 'mine' : 'theirs'}`} data-testid="message" data-key={row.key} data-seq={row.seq} data-state={row.state}>
       {group && !mine && <span class="sender">{model.name(row.senderId)}</span>}
       <span class="content" data-testid="content">{row.recalled ? <em>Message recalled</em> : <Content model={model} row={row} />}</span>
       <span class="meta">

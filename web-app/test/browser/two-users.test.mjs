@@ -196,6 +196,48 @@ describe('the web app with two users', () => {
     assert.equal(await b.getByText('oops, wrong chat').count(), 0);
   });
 
+  it('scrolls back through a long conversation with at most 240 rows in the page', async () => {
+    await openChat(a, bob.displayName);
+    await b.getByRole('button', { name: 'Contacts' }).click();
+    const count = 260;
+    const bulk = Array.from({ length: count }, (_, i) => `bulk ${String(i + 1).padStart(3, '0')}`);
+    const box = a.getByLabel('Message', { exact: true });
+    for (const text of bulk) {
+      await box.fill(text);
+      await box.press('Enter');
+    }
+    await conversation(b, alice.displayName).getByText(bulk.at(-1)).waitFor({ timeout: 60_000 });
+    await openChat(b, alice.displayName);
+    await waitForTexts(b, bulk.slice(-5));
+    const rendered = () => b.locator('[data-testid=message]').count();
+    assert.ok((await rendered()) <= 240, `${await rendered()} rows rendered`);
+    // Scroll to the top until the first message of the conversation shows.
+    await b.waitForFunction(
+      () => {
+        const list = document.querySelector('.messages');
+        list.scrollTop = 0;
+        return [...list.querySelectorAll('.text')].some((e) => e.textContent === 'hi');
+      },
+      null,
+      { polling: 100, timeout: 60_000 },
+    );
+    assert.ok((await rendered()) <= 240, `${await rendered()} rows rendered at the top`);
+    assert.equal(await b.locator('.messages').getByText('bulk 260', { exact: true }).count(), 0, 'the newest rows left the page');
+    await b.waitForFunction(
+      () => {
+        const list = document.querySelector('.messages');
+        list.scrollTop = list.scrollHeight;
+        return [...list.querySelectorAll('.text')].some((e) => e.textContent === 'bulk 260');
+      },
+      null,
+      { polling: 100, timeout: 60_000 },
+    );
+    // Back at the bottom: the newest rows, each once and in order.
+    const shownBulk = (await texts(b)).filter((t) => t.startsWith('bulk'));
+    assert.ok(shownBulk.length > 100, `${shownBulk.length} bulk rows at the bottom`);
+    assert.deepEqual(shownBulk, bulk.slice(-shownBulk.length));
+  });
+
   it('places a WebRTC call that connects on both sides', async () => {
     await a.getByRole('button', { name: `Call ${bob.displayName}` }).click();
     await b.getByRole('dialog', { name: `Call with ${alice.displayName}` }).getByText('Incoming call').waitFor();
