@@ -83,6 +83,9 @@ class RoutedDeliveryIntegrationTests {
     registry.add("server.port", () -> 0);
     registry.add("management.server.port", () -> 0);
     registry.add("im.gateway.websocket.heartbeat-interval", () -> "120s");
+    // No presence-service here: the test writes each route itself after the welcome, so the
+    // welcome must not wait for one (it waited 3 s per socket, past the 10 s wait under load).
+    registry.add("im.gateway.presence.welcome-route-wait", () -> "0s");
     registry.add("im.gateway.tokens.jwks-uri", () -> services.uri("user") + "/api/auth/jwks");
     registry.add("im.gateway.tickets.user-service-uri", () -> services.uri("user"));
     registry.add("IM_USER_URI", () -> services.uri("user"));
