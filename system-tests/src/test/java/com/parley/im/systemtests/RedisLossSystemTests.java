@@ -15,6 +15,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
@@ -52,15 +56,28 @@ class RedisLossSystemTests {
     try (WsConnection out = ParleyClient.openSocket(sender);
         WsConnection phone = ParleyClient.openSocket(bobPhone).autoRecv();
         WsConnection laptop = ParleyClient.openSocket(bobLaptop).autoRecv();
-        WsConnection carolSocket = ParleyClient.openSocket(carol).autoRecv();
-        Arrivals arrivals = new Arrivals()) {
+        WsConnection carolSocket = ParleyClient.openSocket(carol).autoRecv()) {
+      Arrivals arrivals = new Arrivals();
       arrivals.watch("bob-phone", phone, withBob);
       arrivals.watch("bob-laptop", laptop, withBob);
       arrivals.watch("carol", carolSocket, withCarol);
 
       Map<String, Long> ackedAt = new LinkedHashMap<>(); // "conversation/seq" -> when acked
       long flushedAt = 0;
+      // The sender's clock: one send per tick (a refused send is sent again at the next one).
+      Semaphore tick = new Semaphore(0);
+      ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor();
+      clock.scheduleAtFixedRate(
+          () -> {
+            if (tick.availablePermits() == 0) {
+              tick.release();
+            }
+          },
+          0,
+          SEND_EVERY_MS,
+          TimeUnit.MILLISECONDS);
       for (int i = 0; i < MESSAGES; i++) {
+        tick.acquire();
         if (i == FLUSH_AFTER) {
           flushRedis();
           flushedAt = System.nanoTime();
@@ -74,11 +91,9 @@ class RedisLossSystemTests {
           ackedAt.put(conversation + "/" + answer.path("seq").asLong(), System.nanoTime());
         } else {
           i--; // refused (e.g. a rate limit right after the flush): the client sends again
-          Thread.sleep(200);
-          continue;
         }
-        Thread.sleep(SEND_EVERY_MS);
       }
+      clock.shutdownNow();
 
       final long flushed = flushedAt;
       Awaited awaited = new Awaited();
@@ -163,37 +178,18 @@ class RedisLossSystemTests {
     }
   }
 
-  /** When each device first saw each seq, sampled every 10 ms. */
-  private static final class Arrivals implements AutoCloseable {
-    private final Map<String, Map<Long, Long>> seen = new ConcurrentHashMap<>();
-    private final List<Thread> watchers = new ArrayList<>();
-    private volatile boolean running = true;
+  /** When each device first got each seq (recorded by its connection as the frame arrived). */
+  private static final class Arrivals {
+    private final Map<String, WsConnection> sockets = new ConcurrentHashMap<>();
+    private final Map<String, String> conversations = new ConcurrentHashMap<>();
 
     void watch(String device, WsConnection socket, String conversation) {
-      Map<Long, Long> first = seen.computeIfAbsent(device, d -> new ConcurrentHashMap<>());
-      Thread watcher =
-          new Thread(
-              () -> {
-                while (running) {
-                  long now = System.nanoTime();
-                  for (JsonNode message : socket.messages(conversation)) {
-                    first.putIfAbsent(message.path("seq").asLong(), now);
-                  }
-                  try {
-                    Thread.sleep(10);
-                  } catch (InterruptedException e) {
-                    return;
-                  }
-                }
-              },
-              "arrivals-" + device);
-      watcher.setDaemon(true);
-      watcher.start();
-      watchers.add(watcher);
+      sockets.put(device, socket);
+      conversations.put(device, conversation);
     }
 
     Long at(String device, long seq) {
-      return seen.getOrDefault(device, Map.of()).get(seq);
+      return sockets.get(device).firstArrival(conversations.get(device), seq);
     }
 
     int expected(Map<String, Long> acked, String twoDeviceConversation) {
@@ -202,12 +198,6 @@ class RedisLossSystemTests {
         n += key.startsWith(twoDeviceConversation + "/") ? 2 : 1;
       }
       return n;
-    }
-
-    @Override
-    public void close() {
-      running = false;
-      watchers.forEach(Thread::interrupt);
     }
   }
 }

@@ -28,6 +28,11 @@ import tools.jackson.databind.JsonNode;
 public final class WsConnection implements WebSocket.Listener, AutoCloseable {
 
   public static final Duration TIMEOUT = Duration.ofSeconds(15);
+
+  /** "conversationId/seq" of each message frame -> when it first arrived. */
+  private final java.util.Map<String, Long> firstArrivals =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -104,6 +109,13 @@ public final class WsConnection implements WebSocket.Listener, AutoCloseable {
   // ----------------------------------------------------------------------------------------------
   // Listener
 
+  /**
+   * When the {@code message} frame with this seq first arrived ({@link System#nanoTime}), or null.
+   */
+  public Long firstArrival(String conversationId, long seq) {
+    return firstArrivals.get(conversationId + "/" + seq);
+  }
+
   @Override
   public void onOpen(WebSocket webSocket) {
     webSocket.request(1);
@@ -123,7 +135,13 @@ public final class WsConnection implements WebSocket.Listener, AutoCloseable {
           frames.add(
               ParleyClient.JSON.createObjectNode().put("type", "<not json>").put("raw", text));
         }
-        answerWithRecv(frames.get(frames.size() - 1));
+        JsonNode frame = frames.get(frames.size() - 1);
+        if ("message".equals(frame.path("type").asString())) {
+          firstArrivals.putIfAbsent(
+              frame.path("conversationId").asString() + "/" + frame.path("seq").asLong(),
+              System.nanoTime());
+        }
+        answerWithRecv(frame);
       }
     }
     webSocket.request(1);
