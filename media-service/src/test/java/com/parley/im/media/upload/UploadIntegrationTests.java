@@ -166,10 +166,23 @@ class UploadIntegrationTests extends IntegrationTestBase {
           // server keeps the last path segment of it, all else as given.
           String name = wellFormed(ArbitraryText.string(random, 40));
           Map<String, Object> media =
-              uploaded(alice, ArbitraryText.bytes(random, 200), name, "application/octet-stream");
+              uploaded(
+                  alice,
+                  nonEmpty(ArbitraryText.bytes(random, 200)),
+                  name,
+                  "application/octet-stream");
           Object stored = media.get("name");
           assertThat(stored == null ? null : stored.toString()).isEqualTo(FileNames.clean(name));
         });
+  }
+
+  /**
+   * The bytes with one more in front: the names are under test here, and an empty file is a 400.
+   */
+  private static byte[] nonEmpty(byte[] bytes) {
+    byte[] out = new byte[bytes.length + 1];
+    System.arraycopy(bytes, 0, out, 1, bytes.length);
+    return out;
   }
 
   private static String wellFormed(String text) {
