@@ -79,6 +79,12 @@ final class IdleSocketBenchmark {
             rssBefore / 1048576.0,
             rssAfter / 1048576.0,
             (rssAfter - rssBefore) / 1024.0 / welcomed));
+    lines.add(
+        String.format(
+            "RESULT idle sockets=%d heap_kib_per_socket=%.2f rss_kib_per_socket=%.2f",
+            welcomed,
+            (heapAfter - heapBefore) / 1024.0 / welcomed,
+            (rssAfter - rssBefore) / 1024.0 / welcomed));
     lines.forEach(System.out::println);
     open.forEach(Disposable::dispose);
   }

@@ -2,6 +2,7 @@ package com.parley.im.load;
 
 import com.parley.im.load.chat.ChatBenchmark;
 import com.parley.im.load.chat.ChatOptions;
+import com.parley.im.load.chat.ReconnectBenchmark;
 import com.parley.im.load.faults.FaultSuite;
 import java.util.HashMap;
 import java.util.Map;
@@ -39,13 +40,15 @@ public final class LoadTool {
             --gateway-pid PID   gateway process (default: read from .im/pids/gateway-service.pid)
             --hold SECONDS      keep them open (heartbeating) this long before measuring (default 10)
           """
-              + ChatOptions.USAGE);
+              + ChatOptions.USAGE
+              + ReconnectBenchmark.USAGE);
       return;
     }
     Map<String, String> options = options(args);
     switch (args[0]) {
       case "idle" -> new IdleSocketBenchmark(options).run();
       case "chat" -> System.exit(new ChatBenchmark(ChatOptions.from(options), System.out).run());
+      case "reconnect" -> System.exit(new ReconnectBenchmark(options, System.out).run());
       case "faults" -> System.exit(new FaultSuite(options, System.out).run());
       default -> throw new IllegalArgumentException("unknown command: " + args[0]);
     }

@@ -5,13 +5,17 @@ import static org.awaitility.Awaitility.await;
 
 import com.parley.im.events.Destinations;
 import com.parley.im.testsupport.EventTap;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
 /** relation-service's events leave through the shared outbox: a broker outage loses none. */
 class RelationOutboxIntegrationTests extends IntegrationTestBase {
+
+  @Autowired MeterRegistry meters;
 
   @AfterEach
   void brokerBack() {
@@ -40,6 +44,32 @@ class RelationOutboxIntegrationTests extends IntegrationTestBase {
     await()
         .atMost(Duration.ofSeconds(10))
         .untilAsserted(() -> assertThat(outboxRow(id).get("published")).isEqualTo(true));
+  }
+
+  @Test
+  void theBacklogAndTheLagOfUnpublishedRowsAreMetersThatFallBackToZero() {
+    User alice = user("alice");
+    User bob = user("bob");
+    broker.down(true);
+
+    requestId(alice, bob);
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .untilAsserted(
+            () -> {
+              assertThat(meters.get("im.outbox.backlog").gauge().value()).isGreaterThanOrEqualTo(1);
+              assertThat(meters.get("im.outbox.lag").gauge().value()).isGreaterThan(0);
+            });
+
+    broker.down(false);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> {
+              assertThat(meters.get("im.outbox.backlog").gauge().value()).isZero();
+              assertThat(meters.get("im.outbox.lag").gauge().value()).isZero();
+            });
+    assertThat(meters.get("im.outbox.listener.failures").functionCounter()).isNotNull();
   }
 
   private Map<String, Object> outboxRow(String requestId) {

@@ -1,5 +1,8 @@
 package com.parley.im.defaults.outbox;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
@@ -55,5 +58,13 @@ class OutboxConfiguration {
         publisher,
         properties,
         () -> listeners.orderedStream().toList());
+  }
+
+  /** Backlog, lag and listener failures as meters (none when the service has no registry). */
+  @Bean
+  OutboxMetrics outboxMetrics(
+      DatabaseClient db, OutboxRelay relay, ObjectProvider<MeterRegistry> meters) {
+    return new OutboxMetrics(
+        db, relay, meters.getIfAvailable(SimpleMeterRegistry::new), Duration.ofSeconds(5));
   }
 }

@@ -97,6 +97,16 @@ final class ChatSummary {
     if (!closeReasons.isEmpty()) {
       out.printf("closed sockets %s%n", closeReasons);
     }
+    // One line in the reference harness's shape (load-tool/compare.sh reads both).
+    out.printf(
+        "RESULT chat tput=%.1f p50_ms=%.2f p99_ms=%.2f max_ms=%.2f lost=%d dup=%d ooo=%d%n",
+        r.deliveredInWindow() / window,
+        r.endToEndMicros().getValueAtPercentile(50) / 1000.0,
+        r.endToEndMicros().getValueAtPercentile(99) / 1000.0,
+        r.endToEndMicros().getMaxValue() / 1000.0,
+        r.lost(),
+        r.duplicates(),
+        r.outOfOrder() + r.unfilledGaps());
   }
 
   private static void latency(PrintStream out, String name, Histogram h) {
