@@ -75,9 +75,22 @@ run_parley_scenario() {
   local name=$1 log="$OUT/parley-$name.log" before after delivered
   wait_quiet "parley $name"
   before=$(snapshot)
+  # PROFILE=1: a JFR recording (CPU samples, allocations) of the gateway and message-service for
+  # each chat scenario, in $OUT (read with `jfr view hot-methods` / `allocation-by-site`, JDK 21+).
+  local svc
+  if [[ "${PROFILE:-0}" == 1 && "${P[$name]}" == chat* ]]; then
+    for svc in gateway-service message-service; do
+      jcmd "$(cat ".im/pids/$svc.pid")" JFR.start name=compare settings=profile >/dev/null 2>&1
+    done
+  fi
   # shellcheck disable=SC2086
   timeout 900 "${TOOL[@]}" ${P[$name]} >"$log" 2>&1
   after=$(snapshot)
+  if [[ "${PROFILE:-0}" == 1 && "${P[$name]}" == chat* ]]; then
+    for svc in gateway-service message-service; do
+      jcmd "$(cat ".im/pids/$svc.pid")" JFR.stop name=compare filename="$OUT/$name-$svc.jfr" >/dev/null 2>&1
+    done
+  fi
   say "parley $name: $(result "$log")"
   delivered=$(sed -n 's/^delivered *\([0-9]*\) of.*/\1/p' "$log" | tail -1)
   if [[ -n "$delivered" && "$delivered" -gt 0 ]]; then
