@@ -1,5 +1,6 @@
 package com.parley.im.defaults.outbox;
 
+import com.parley.im.defaults.tracing.MessageTracing;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
@@ -24,8 +25,8 @@ import tools.jackson.databind.json.JsonMapper;
 class OutboxConfiguration {
 
   @Bean
-  Outbox outbox(DatabaseClient db, JsonMapper json) {
-    return new Outbox(db, json);
+  Outbox outbox(DatabaseClient db, JsonMapper json, ObjectProvider<MessageTracing> tracing) {
+    return new Outbox(db, json, tracing.getIfAvailable(() -> MessageTracing.NOOP));
   }
 
   @Bean
@@ -38,7 +39,8 @@ class OutboxConfiguration {
       StreamBridge streamBridge,
       ObjectProvider<ConnectionFactory> rabbit,
       @Value("${spring.cloud.stream.rabbit.default.producer.prefix:}") String brokerPrefix,
-      OutboxProperties properties) {
+      OutboxProperties properties,
+      ObjectProvider<MessageTracing> tracing) {
     OutboxPublisher publisher =
         publishers.getIfAvailable(
             () -> {
@@ -54,6 +56,7 @@ class OutboxConfiguration {
         outbox,
         publisher,
         properties,
-        () -> listeners.orderedStream().toList());
+        () -> listeners.orderedStream().toList(),
+        tracing.getIfAvailable(() -> MessageTracing.NOOP));
   }
 }
