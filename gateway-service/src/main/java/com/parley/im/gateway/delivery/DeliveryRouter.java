@@ -87,7 +87,7 @@ public class DeliveryRouter {
       received.increment();
       // The push of a sampled message, in the message's trace (ADR 0028); null for the others.
       Span push = tracing.startChild("push", delivery.traceparent());
-      try {
+      try (var scope = tracing.inScope(push)) {
         write(delivery, push);
       } finally {
         MessageTracing.end(push);

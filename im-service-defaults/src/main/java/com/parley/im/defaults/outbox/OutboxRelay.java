@@ -286,7 +286,7 @@ public class OutboxRelay implements SmartLifecycle {
     if (span == null) {
       return publisher.publishAll(messages);
     }
-    try {
+    try (var scope = tracing.inScope(span)) {
       OutboxPublisher.Published published = publisher.publishAll(messages);
       span.tag("im.outbox.confirmed", published.confirmed());
       if (published.failure() != null) {

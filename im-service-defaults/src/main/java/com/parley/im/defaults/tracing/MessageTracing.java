@@ -81,6 +81,16 @@ public final class MessageTracing {
     return builder == null ? null : builder.tag("im.batch.size", traceparents.size()).start();
   }
 
+  /**
+   * Puts the span in scope on this thread (log lines carry its ids) until the returned scope is
+   * closed; for null, a scope that does nothing.
+   */
+  public Tracer.SpanInScope inScope(Span span) {
+    return span == null ? NO_SCOPE : tracer.withSpan(span);
+  }
+
+  private static final Tracer.SpanInScope NO_SCOPE = () -> {};
+
   /** Ends the span, if any. */
   public static void end(Span span) {
     if (span != null) {
