@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.tracing.Span;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
@@ -33,6 +34,7 @@ public class SendTracing {
   private final AtomicLong window = new AtomicLong();
   private final AtomicLong joined = new AtomicLong();
   private final Counter overBudget;
+  private final LongSupplier nanoTime;
 
   @Autowired
   SendTracing(
@@ -40,12 +42,17 @@ public class SendTracing {
     this(
         tracing,
         properties.send().clientTracesPerSecond(),
-        meters.getIfAvailable(SimpleMeterRegistry::new));
+        meters.getIfAvailable(SimpleMeterRegistry::new),
+        System::nanoTime);
   }
 
-  private SendTracing(MessageTracing tracing, int perSecond, MeterRegistry meters) {
+  /**
+   * @param nanoTime the clock of the budget's one-second windows
+   */
+  SendTracing(MessageTracing tracing, int perSecond, MeterRegistry meters, LongSupplier nanoTime) {
     this.tracing = tracing;
     this.perSecond = perSecond;
+    this.nanoTime = nanoTime;
     this.overBudget =
         Counter.builder("im.gateway.client-traces")
             .description("Client trace contexts ignored because the per-second budget was spent")
@@ -55,7 +62,7 @@ public class SendTracing {
 
   /** Traces nothing (tests of other things). */
   public static SendTracing untraced() {
-    return new SendTracing(MessageTracing.NOOP, 0, new SimpleMeterRegistry());
+    return new SendTracing(MessageTracing.NOOP, 0, new SimpleMeterRegistry(), System::nanoTime);
   }
 
   /**
@@ -79,7 +86,7 @@ public class SendTracing {
   }
 
   private boolean withinBudget() {
-    long second = System.nanoTime() / 1_000_000_000L;
+    long second = nanoTime.getAsLong() / 1_000_000_000L;
     long current = window.get();
     if (current != second && window.compareAndSet(current, second)) {
       joined.set(0);
