@@ -15,3 +15,7 @@ create table if not exists outbox_event (
 
 create index if not exists outbox_event_unpublished
   on outbox_event (id) where published_at is null;
+
+-- W3C trace context of the change that wrote the row, when it was sampled (ADR 0028); the relay
+-- sends it as the AMQP header `traceparent`. Null for unsampled changes.
+alter table outbox_event add column if not exists traceparent text;

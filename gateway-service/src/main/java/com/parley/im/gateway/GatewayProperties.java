@@ -135,12 +135,16 @@ public record GatewayProperties(
    * @param maxBatch sends per request (message-service takes up to 100)
    * @param maxInFlight requests in flight at once; while that many are, sends wait and go together
    *     in the next request
+   * @param clientTracesPerSecond how many {@code send} frames a second (per instance) may join the
+   *     sampled trace their client names in {@code traceparent} (ADR 0028); beyond, the client's
+   *     context is ignored and the message is sampled like any other
    */
   public record Send(
       @DefaultValue("http://127.0.0.1:8083") @NotNull URI messageServiceUri,
       @DefaultValue("5s") @NotNull Duration timeout,
       @DefaultValue("64") @Min(1) @Max(100) int maxBatch,
-      @DefaultValue("4") @Positive int maxInFlight) {}
+      @DefaultValue("4") @Positive int maxInFlight,
+      @DefaultValue("10") @Min(0) int clientTracesPerSecond) {}
 
   /**
    * What the instance reports to presence-service (ADR 0005).

@@ -1,5 +1,6 @@
 package com.parley.im.events;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 
 /**
@@ -20,6 +21,9 @@ public record DeliveryBatch(String instanceId, List<Delivery> deliveries) {
    *     guarantee 4); null for frames that are not redelivered
    * @param seq see {@code conversationId}; 0 when that is null
    * @param frame the JSON text of the frame, as the client will read it
+   * @param traceparent the W3C trace context of the message the frame is about, when its trace is
+   *     sampled (the gateway's push joins that trace, ADR 0028); null otherwise (and left out of
+   *     the JSON)
    */
   public record Delivery(
       String userId,
@@ -27,7 +31,19 @@ public record DeliveryBatch(String instanceId, List<Delivery> deliveries) {
       String exceptDeviceId,
       String conversationId,
       long seq,
-      String frame) {
+      String frame,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String traceparent) {
+
+    /** A delivery outside any sampled trace. */
+    public Delivery(
+        String userId,
+        String deviceId,
+        String exceptDeviceId,
+        String conversationId,
+        long seq,
+        String frame) {
+      this(userId, deviceId, exceptDeviceId, conversationId, seq, frame, null);
+    }
 
     /** A frame that is pushed once, to all of the user's devices or to one. */
     public Delivery(String userId, String deviceId, String frame) {
@@ -38,6 +54,15 @@ public record DeliveryBatch(String instanceId, List<Delivery> deliveries) {
     public static Delivery message(
         String userId, String exceptDeviceId, String conversationId, long seq, String frame) {
       return new Delivery(userId, null, exceptDeviceId, conversationId, seq, frame);
+    }
+
+    /** This delivery, in the trace of {@code traceparent} (null: none). */
+    public Delivery tracedBy(String traceparent) {
+      if (java.util.Objects.equals(traceparent, this.traceparent)) {
+        return this;
+      }
+      return new Delivery(
+          userId, deviceId, exceptDeviceId, conversationId, seq, frame, traceparent);
     }
 
     /** True when the gateway must push this frame again until a {@code recv} covers it. */

@@ -14,8 +14,19 @@ public final class ClientFrames {
   /** {@code ping}: a sign of life; answered with {@link Frames.Pong}. */
   public record Ping(String id) {}
 
-  /** {@code send}: store a message; answered with an {@code ack} or an {@code error}. */
-  public record Send(String id, String conversationId, String kind, Map<String, Object> body) {}
+  /**
+   * {@code send}: store a message; answered with an {@code ack} or an {@code error}.
+   *
+   * @param traceparent optional W3C trace context of the client's own trace: a sampled one makes
+   *     the message's server trace a part of it, within a per-instance budget (ADR 0028); ignored
+   *     when malformed
+   */
+  public record Send(
+      String id,
+      String conversationId,
+      String kind,
+      Map<String, Object> body,
+      String traceparent) {}
 
   /** {@code recv}: this device has every message of the conversation up to {@code seq}. */
   public record Recv(String id, String conversationId, long seq) {}

@@ -2,10 +2,12 @@ package com.parley.im.defaults;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Map;
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.env.PropertiesPropertySourceLoader;
 import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.io.ClassPathResource;
 
 /**
@@ -16,6 +18,9 @@ import org.springframework.core.io.ClassPathResource;
 public class ServiceDefaultsEnvironmentPostProcessor implements EnvironmentPostProcessor {
 
   private static final String NAME = "im-service-defaults";
+  private static final String OTLP_TRACES = "IM_OTLP_TRACES_ENDPOINT";
+  private static final String OTLP_ENDPOINT_PROPERTY =
+      "management.opentelemetry.tracing.export.otlp.endpoint";
 
   @Override
   public void postProcessEnvironment(
@@ -26,6 +31,24 @@ public class ServiceDefaultsEnvironmentPostProcessor implements EnvironmentPostP
           .forEach(source -> environment.getPropertySources().addLast(source));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+    exportTracesWhenAsked(environment);
+  }
+
+  /**
+   * Boot exports spans once {@value #OTLP_ENDPOINT_PROPERTY} is set, even to a blank value; so it
+   * is set only when {@value #OTLP_TRACES} names a collector (ADR 0028, docs/running.md).
+   */
+  private static void exportTracesWhenAsked(ConfigurableEnvironment environment) {
+    String endpoint = environment.getProperty(OTLP_TRACES);
+    if (endpoint != null
+        && !endpoint.isBlank()
+        && !environment.containsProperty(OTLP_ENDPOINT_PROPERTY)) {
+      environment
+          .getPropertySources()
+          .addLast(
+              new MapPropertySource(
+                  NAME + "-otlp", Map.of(OTLP_ENDPOINT_PROPERTY, endpoint.trim())));
     }
   }
 }

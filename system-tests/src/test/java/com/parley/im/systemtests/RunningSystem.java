@@ -84,6 +84,7 @@ public final class RunningSystem implements BeforeAllCallback {
     }
 
     static Started start() {
+      startTraceReceiver();
       if (systemIsUp()) {
         System.out.println("[system-tests] using the system already running at " + baseUrl());
         return new Started(false, null, null);
@@ -126,6 +127,20 @@ public final class RunningSystem implements BeforeAllCallback {
         System.out.println("[system-tests] ./im down");
         run(root, Duration.ofSeconds(180), "down"); // its output is echoed as it runs
       }
+    }
+  }
+
+  /**
+   * Starts the test JVM's span store before the system, so that {@code ./im up} can point every
+   * service's OTLP export at it (ADR 0028). A system that was already running exports there only if
+   * it was started with {@link TraceReceiver#exportEnvironment()}.
+   */
+  private static void startTraceReceiver() {
+    try {
+      TraceReceiver.get();
+    } catch (UncheckedIOException e) {
+      // Only the tracing test needs it; it fails on its own with this reason.
+      System.out.println("[system-tests] no span receiver: " + e.getMessage());
     }
   }
 
@@ -202,6 +217,7 @@ public final class RunningSystem implements BeforeAllCallback {
             .redirectErrorStream(true)
             .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
     builder.environment().put("IM_SKIP_BUILD", "1");
+    builder.environment().putAll(TraceReceiver.exportEnvironment());
     builder.environment().put("IM_UP_TIMEOUT", Long.toString(upTimeoutSeconds()));
     try {
       Process process = builder.start();

@@ -142,6 +142,7 @@ final class ServiceProcess implements AutoCloseable {
       environment.put("IM_UNREAD_URI", "http://127.0.0.1:" + port("unread"));
       environment.put("IM_MEDIA_URI", "http://127.0.0.1:" + port("media"));
     }
+    environment.putAll(TraceReceiver.exportEnvironment());
     environment.putAll(env);
     try {
       Files.createDirectories(log.getParent());
@@ -423,7 +424,8 @@ final class ServiceProcess implements AutoCloseable {
             .redirectErrorStream(true)
             .redirectOutput(out.toFile())
             .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-    Map<String, String> environment = new LinkedHashMap<>(env);
+    Map<String, String> environment = new LinkedHashMap<>(TraceReceiver.exportEnvironment());
+    environment.putAll(env);
     environment.putIfAbsent("IM_SKIP_BUILD", "1");
     builder.environment().putAll(environment);
     try {

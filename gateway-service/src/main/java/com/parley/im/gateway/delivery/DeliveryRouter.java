@@ -1,5 +1,6 @@
 package com.parley.im.gateway.delivery;
 
+import com.parley.im.defaults.tracing.MessageTracing;
 import com.parley.im.events.DeliveryBatch;
 import com.parley.im.gateway.GatewayProperties;
 import com.parley.im.gateway.session.ClientSession;
@@ -7,6 +8,7 @@ import com.parley.im.gateway.session.SessionRegistry;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.tracing.Span;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -29,11 +31,16 @@ import org.springframework.stereotype.Component;
  * keep the order they were published in. Cannot promise: delivery. A delivery for a user or device
  * with no socket here (a stale route) is dropped and counted; so is a frame refused by a socket
  * that is closing or does not read. Clients repair by catch-up.
+ *
+ * <p>Tracing (ADR 0028): a delivery that carries its message's sampled {@code traceparent} is
+ * written inside a {@code push} span, the child of that context, so the recipient's push is in the
+ * trace of the {@code send}; the other deliveries create no span.
  */
 @Component
 public class DeliveryRouter {
 
   private final SessionRegistry registry;
+  private final MessageTracing tracing;
   private final int pendingLimit;
   private final Counter received;
   private final Counter written;
@@ -45,8 +52,10 @@ public class DeliveryRouter {
   DeliveryRouter(
       SessionRegistry registry,
       GatewayProperties properties,
-      ObjectProvider<MeterRegistry> meters) {
+      ObjectProvider<MeterRegistry> meters,
+      MessageTracing tracing) {
     this.registry = registry;
+    this.tracing = tracing;
     this.pendingLimit = properties.websocket().redeliveryPendingLimit();
     MeterRegistry meterRegistry = meters.getIfAvailable(SimpleMeterRegistry::new);
     this.received =
@@ -76,28 +85,43 @@ public class DeliveryRouter {
     for (DeliveryBatch.Delivery delivery : batch.deliveries()) {
       receivedCount.incrementAndGet();
       received.increment();
-      List<ClientSession> sessions = targets(delivery);
-      if (sessions.isEmpty()) {
-        droppedCount.incrementAndGet();
-        dropped.increment();
+      // The push of a sampled message, in the message's trace (ADR 0028); null for the others.
+      Span push = tracing.startChild("push", delivery.traceparent());
+      try (var scope = tracing.inScope(push)) {
+        write(delivery, push);
+      } finally {
+        MessageTracing.end(push);
+      }
+    }
+  }
+
+  /** Queues one delivery on its target sockets; {@code push} (null: untraced) is tagged. */
+  private void write(DeliveryBatch.Delivery delivery, Span push) {
+    List<ClientSession> sessions = targets(delivery);
+    if (push != null) {
+      push.tag("im.push.user", delivery.userId());
+      push.tag("im.push.sockets", sessions.size());
+    }
+    if (sessions.isEmpty()) {
+      droppedCount.incrementAndGet();
+      dropped.increment();
+      return;
+    }
+    for (ClientSession session : sessions) {
+      if (!delivery.redelivered()) {
+        if (session.send(delivery.frame())) {
+          written.increment();
+        }
         continue;
       }
-      for (ClientSession session : sessions) {
-        if (!delivery.redelivered()) {
-          if (session.send(delivery.frame())) {
-            written.increment();
-          }
-          continue;
+      switch (session.sendAndKeep(
+          delivery.conversationId(), delivery.seq(), delivery.frame(), pendingLimit)) {
+        case KEPT -> written.increment();
+        case KEPT_OLDEST_FORGOTTEN -> {
+          written.increment();
+          forgotten.increment();
         }
-        switch (session.sendAndKeep(
-            delivery.conversationId(), delivery.seq(), delivery.frame(), pendingLimit)) {
-          case KEPT -> written.increment();
-          case KEPT_OLDEST_FORGOTTEN -> {
-            written.increment();
-            forgotten.increment();
-          }
-          case NOT_QUEUED -> {}
-        }
+        case NOT_QUEUED -> {}
       }
     }
   }

@@ -1,6 +1,7 @@
 package com.parley.im.gateway.message;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.parley.im.defaults.serviceauth.ServiceTokens;
 import com.parley.im.gateway.GatewayProperties;
 import com.parley.im.protocol.ErrorCodes;
@@ -102,14 +103,18 @@ public class MessageSendClient {
         .register(registry);
   }
 
-  /** One validated {@code send} frame of a socket (the wire form of one element of sends). */
+  /**
+   * One validated {@code send} frame of a socket (the wire form of one element of sends), with the
+   * trace context of its {@code send} span when that is sampled (ADR 0028; left out otherwise).
+   */
   public record Send(
       String userId,
       String deviceId,
       String clientMsgId,
       String conversationId,
       String kind,
-      JsonNode body) {}
+      JsonNode body,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String traceparent) {}
 
   /**
    * message-service's answer to one send: {@code status} {@code ok} with {@code messageId,

@@ -1,20 +1,24 @@
 package com.parley.im.gateway.websocket;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.parley.im.defaults.tracing.MessageTracing;
 import com.parley.im.gateway.message.MessageSendClient;
+import com.parley.im.gateway.message.SendTracing;
 import com.parley.im.gateway.session.ClientSession;
 import com.parley.im.gateway.session.FrameEncoder;
 import com.parley.im.protocol.ErrorCodes;
 import com.parley.im.protocol.Frames;
+import io.micrometer.tracing.Span;
 import java.util.Set;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 
 /**
- * {@code send} {@code {id, conversationId, kind, body}}: validated here, stored by message-service
- * through the {@link MessageSendClient} (batched with the other sockets' sends), answered with
- * {@code ack} or {@code error} carrying the frame's id.
+ * {@code send} {@code {id, conversationId, kind, body, traceparent?}}: validated here, traced (a
+ * {@code send} span when sampled, {@link SendTracing}), stored by message-service through the
+ * {@link MessageSendClient} (batched with the other sockets' sends), answered with {@code ack} or
+ * {@code error} carrying the frame's id.
  *
  * <p>Order: the returned Mono completes only once the answer is queued on the socket, and the
  * socket's frames are handled one at a time, so one device's sends reach message-service (and get
@@ -29,10 +33,12 @@ class SendFrameHandler implements FrameHandler {
 
   private final MessageSendClient sends;
   private final FrameEncoder frames;
+  private final SendTracing tracing;
 
-  SendFrameHandler(MessageSendClient sends, FrameEncoder frames) {
+  SendFrameHandler(MessageSendClient sends, FrameEncoder frames, SendTracing tracing) {
     this.sends = sends;
     this.frames = frames;
+    this.tracing = tracing;
   }
 
   @Override
@@ -51,12 +57,35 @@ class SendFrameHandler implements FrameHandler {
       throw Fields.invalid("kind must be one of " + CLIENT_KINDS + ".");
     }
     JsonNode body = Fields.requireObject(frame, "body");
+    Span span = tracing.start(clientTraceparent(frame));
     return sends
         .send(
             new MessageSendClient.Send(
-                session.userId(), session.deviceId(), id, conversationId, kind, body))
-        .doOnNext(result -> session.send(frames.encode(answer(id, result))))
+                session.userId(),
+                session.deviceId(),
+                id,
+                conversationId,
+                kind,
+                body,
+                MessageTracing.traceparentOf(span)))
+        .doOnNext(
+            result -> {
+              if (span != null) {
+                span.tag("im.send.status", result.isOk() ? "ok" : String.valueOf(result.code()));
+              }
+              session.send(frames.encode(answer(id, result)));
+            })
+        .doFinally(signal -> MessageTracing.end(span))
         .then();
+  }
+
+  /**
+   * The optional W3C {@code traceparent} of the frame (ADR 0028); anything but a string is ignored,
+   * like a malformed context (W3C Trace Context: a receiver ignores what it cannot parse).
+   */
+  private static String clientTraceparent(JsonNode frame) {
+    JsonNode value = frame.get("traceparent");
+    return value != null && value.isString() ? value.asString() : null;
   }
 
   private static Object answer(String id, MessageSendClient.Result result) {

@@ -9,6 +9,7 @@ import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.parley.im.gateway.message.ClientFramePublisher;
 import com.parley.im.gateway.message.MessageSendClient;
+import com.parley.im.gateway.message.SendTracing;
 import com.parley.im.gateway.session.ClientSession;
 import com.parley.im.gateway.session.FrameEncoder;
 import com.parley.im.gateway.session.TestSessions;
@@ -73,7 +74,7 @@ class FrameFuzzTests {
         new FrameDispatcher(
             List.of(
                 new PingFrameHandler(frames),
-                new SendFrameHandler(sends, frames),
+                new SendFrameHandler(sends, frames, SendTracing.untraced()),
                 new RecvFrameHandler(publisher),
                 new ReadFrameHandler(publisher),
                 new TypingFrameHandler(publisher),

@@ -1,5 +1,6 @@
 package com.parley.im.defaults.outbox;
 
+import com.parley.im.defaults.tracing.MessageTracing;
 import com.parley.im.events.DomainEvent;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.transaction.NoTransactionException;
@@ -20,27 +21,55 @@ public class Outbox {
 
   private final DatabaseClient db;
   private final JsonMapper json;
+  private final MessageTracing tracing;
   private final Sinks.Many<Boolean> commits = Sinks.many().multicast().directBestEffort();
 
   public Outbox(DatabaseClient db, JsonMapper json) {
-    this.db = db;
-    this.json = json;
+    this(db, json, MessageTracing.NOOP);
   }
 
-  /** Stores {@code event} for publication to {@code destination} in the current transaction. */
+  public Outbox(DatabaseClient db, JsonMapper json, MessageTracing tracing) {
+    this.db = db;
+    this.json = json;
+    this.tracing = tracing;
+  }
+
+  /**
+   * Stores {@code event} for publication to {@code destination} in the current transaction, with
+   * the current trace context when it is sampled (ADR 0028).
+   */
   public Mono<Void> append(String destination, DomainEvent event) {
+    return Mono.defer(() -> append(destination, event, tracing.currentTraceparent()));
+  }
+
+  /**
+   * Stores {@code event} for publication to {@code destination} in the current transaction, with
+   * the trace context of the message it is about ({@code traceparent}, null for none): for callers
+   * that write the events of many traces in one transaction.
+   */
+  public Mono<Void> append(String destination, DomainEvent event, String traceparent) {
     return Mono.fromCallable(() -> json.writeValueAsString(event))
         .flatMap(
             payload ->
-                db.sql(
-                        "insert into outbox_event (event_id, destination, event_type, payload)"
-                            + " values (:eventId, :destination, :eventType, :payload)")
-                    .bind("eventId", event.eventId())
-                    .bind("destination", destination)
-                    .bind("eventType", event.getClass().getSimpleName())
-                    .bind("payload", payload)
+                bindTraceparent(
+                        db.sql(
+                                "insert into outbox_event (event_id, destination, event_type,"
+                                    + " payload, traceparent) values (:eventId, :destination,"
+                                    + " :eventType, :payload, :traceparent)")
+                            .bind("eventId", event.eventId())
+                            .bind("destination", destination)
+                            .bind("eventType", event.getClass().getSimpleName())
+                            .bind("payload", payload),
+                        traceparent)
                     .then())
         .then(wakeRelayAfterCommit());
+  }
+
+  private static DatabaseClient.GenericExecuteSpec bindTraceparent(
+      DatabaseClient.GenericExecuteSpec spec, String traceparent) {
+    return traceparent == null
+        ? spec.bindNull("traceparent", String.class)
+        : spec.bind("traceparent", traceparent);
   }
 
   /** Signals once after each transaction that appended events committed. */

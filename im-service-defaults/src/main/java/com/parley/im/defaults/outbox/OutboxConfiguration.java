@@ -1,5 +1,6 @@
 package com.parley.im.defaults.outbox;
 
+import com.parley.im.defaults.tracing.MessageTracing;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -27,8 +28,8 @@ import tools.jackson.databind.json.JsonMapper;
 class OutboxConfiguration {
 
   @Bean
-  Outbox outbox(DatabaseClient db, JsonMapper json) {
-    return new Outbox(db, json);
+  Outbox outbox(DatabaseClient db, JsonMapper json, ObjectProvider<MessageTracing> tracing) {
+    return new Outbox(db, json, tracing.getIfAvailable(() -> MessageTracing.NOOP));
   }
 
   @Bean
@@ -41,7 +42,8 @@ class OutboxConfiguration {
       StreamBridge streamBridge,
       ObjectProvider<ConnectionFactory> rabbit,
       @Value("${spring.cloud.stream.rabbit.default.producer.prefix:}") String brokerPrefix,
-      OutboxProperties properties) {
+      OutboxProperties properties,
+      ObjectProvider<MessageTracing> tracing) {
     OutboxPublisher publisher =
         publishers.getIfAvailable(
             () -> {
@@ -57,7 +59,8 @@ class OutboxConfiguration {
         outbox,
         publisher,
         properties,
-        () -> listeners.orderedStream().toList());
+        () -> listeners.orderedStream().toList(),
+        tracing.getIfAvailable(() -> MessageTracing.NOOP));
   }
 
   /** Backlog, lag and listener failures as meters (none when the service has no registry). */

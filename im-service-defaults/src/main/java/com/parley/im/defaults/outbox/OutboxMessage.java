@@ -8,6 +8,20 @@ package com.parley.im.defaults.outbox;
  * @param destination the Spring Cloud Stream destination (before any binder prefix)
  * @param eventType simple name of the event record, sent as header {@code eventType}
  * @param payload the event as JSON
+ * @param traceparent the W3C trace context of the change that wrote the row when it was sampled,
+ *     sent as header {@code traceparent} (ADR 0028); null otherwise
  */
 public record OutboxMessage(
-    long id, String eventId, String destination, String eventType, String payload) {}
+    long id,
+    String eventId,
+    String destination,
+    String eventType,
+    String payload,
+    String traceparent) {
+
+  /** A message written outside any sampled trace. */
+  public OutboxMessage(
+      long id, String eventId, String destination, String eventType, String payload) {
+    this(id, eventId, destination, eventType, payload, null);
+  }
+}

@@ -1,5 +1,7 @@
 package com.parley.im.defaults.outbox;
 
+import com.parley.im.defaults.tracing.MessageTracing;
+import io.micrometer.tracing.Span;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -47,7 +49,7 @@ public class OutboxRelay implements SmartLifecycle {
   static final int LISTENER_ATTEMPTS = 5;
 
   private static final String SELECT_DUE =
-      "select id, event_id, destination, event_type, payload, attempts,"
+      "select id, event_id, destination, event_type, payload, traceparent, attempts,"
           + " next_attempt_at <= now() as due from outbox_event"
           + " where published_at is null order by id limit :limit for update skip locked";
 
@@ -57,6 +59,7 @@ public class OutboxRelay implements SmartLifecycle {
   private final OutboxPublisher publisher;
   private final OutboxProperties properties;
   private final Supplier<List<OutboxRelayListener>> listenerSource;
+  private final MessageTracing tracing;
   private final AtomicLong listenerFailures = new AtomicLong();
   private volatile List<OutboxRelayListener> listeners;
   private volatile Disposable running;
@@ -82,6 +85,21 @@ public class OutboxRelay implements SmartLifecycle {
       OutboxPublisher publisher,
       OutboxProperties properties,
       Supplier<List<OutboxRelayListener>> listeners) {
+    this(db, tx, outbox, publisher, properties, listeners, MessageTracing.NOOP);
+  }
+
+  /**
+   * @param tracing spans for the batches that carry sampled rows (ADR 0028)
+   */
+  public OutboxRelay(
+      DatabaseClient db,
+      TransactionalOperator tx,
+      Outbox outbox,
+      OutboxPublisher publisher,
+      OutboxProperties properties,
+      Supplier<List<OutboxRelayListener>> listeners,
+      MessageTracing tracing) {
+    this.tracing = tracing;
     this.db = db;
     this.tx = tx;
     this.outbox = outbox;
@@ -206,7 +224,8 @@ public class OutboxRelay implements SmartLifecycle {
                                             row.get("event_id", String.class),
                                             row.get("destination", String.class),
                                             row.get("event_type", String.class),
-                                            row.get("payload", String.class)),
+                                            row.get("payload", String.class),
+                                            row.get("traceparent", String.class)),
                                         row.get("attempts", Integer.class),
                                         Boolean.TRUE.equals(row.get("due", Boolean.class))))
                             .all()
@@ -228,7 +247,7 @@ public class OutboxRelay implements SmartLifecycle {
     // The listeners and the broker work on the batch at the same time: a pass takes the longer of
     // the two, not their sum.
     Mono<OutboxPublisher.Published> publishing =
-        Mono.fromCallable(() -> publisher.publishAll(messages))
+        Mono.fromCallable(() -> publishTraced(messages))
             .subscribeOn(Schedulers.boundedElastic())
             .onErrorResume(
                 RuntimeException.class, e -> Mono.just(new OutboxPublisher.Published(0, e)));
@@ -254,6 +273,29 @@ public class OutboxRelay implements SmartLifecycle {
                           confirmed,
                           confirmed == due.size() && due.size() == properties.batchSize()));
             });
+  }
+
+  /**
+   * Publishes the batch; when it carries sampled rows, inside an {@code outbox.publish} span: the
+   * child of the first sampled row's trace, linked to the others (ADR 0028).
+   */
+  private OutboxPublisher.Published publishTraced(List<OutboxMessage> messages) {
+    Span span =
+        tracing.startBatch(
+            "outbox.publish", messages.stream().map(OutboxMessage::traceparent).toList());
+    if (span == null) {
+      return publisher.publishAll(messages);
+    }
+    try (var scope = tracing.inScope(span)) {
+      OutboxPublisher.Published published = publisher.publishAll(messages);
+      span.tag("im.outbox.confirmed", published.confirmed());
+      if (published.failure() != null) {
+        span.error(published.failure());
+      }
+      return published;
+    } finally {
+      span.end();
+    }
   }
 
   /**

@@ -27,10 +27,14 @@ import org.springframework.amqp.rabbit.core.RabbitTemplate;
  *
  * <p>It publishes where the Rabbit binder would: to the topic exchange {@code prefix + destination}
  * (declared durable, as the binder does) with the destination as routing key, as persistent JSON
- * with the headers {@code eventId} and {@code eventType}. It needs {@code
- * spring.rabbitmq.publisher-confirm-type: correlated}. Blocking: call it off the event loop.
+ * with the headers {@code eventId}, {@code eventType} and, for a sampled trace, {@code traceparent}
+ * (ADR 0028). It needs {@code spring.rabbitmq.publisher-confirm-type: correlated}. Blocking: call
+ * it off the event loop.
  */
 public class RabbitOutboxPublisher implements OutboxPublisher {
+
+  /** The AMQP header carrying the W3C trace context of a traced message (ADR 0028). */
+  public static final String TRACEPARENT = "traceparent";
 
   private final RabbitTemplate template;
   private final RabbitAdmin admin;
@@ -108,6 +112,9 @@ public class RabbitOutboxPublisher implements OutboxPublisher {
     properties.setDeliveryMode(MessageDeliveryMode.PERSISTENT);
     properties.setHeader("eventId", message.eventId());
     properties.setHeader("eventType", message.eventType());
+    if (message.traceparent() != null) {
+      properties.setHeader(TRACEPARENT, message.traceparent());
+    }
     return new Message(message.payload().getBytes(StandardCharsets.UTF_8), properties);
   }
 

@@ -8,7 +8,6 @@ import java.util.concurrent.TimeoutException;
 import org.springframework.amqp.rabbit.connection.CorrelationData;
 import org.springframework.amqp.support.AmqpHeaders;
 import org.springframework.cloud.stream.function.StreamBridge;
-import org.springframework.messaging.Message;
 import org.springframework.messaging.MessageHeaders;
 import org.springframework.messaging.support.MessageBuilder;
 import org.springframework.util.MimeTypeUtils;
@@ -37,14 +36,16 @@ public class StreamBridgeOutboxPublisher implements OutboxPublisher {
 
   private CorrelationData send(OutboxMessage message) {
     CorrelationData correlation = new CorrelationData(message.eventId());
-    Message<byte[]> amqp =
+    MessageBuilder<byte[]> amqp =
         MessageBuilder.withPayload(message.payload().getBytes(StandardCharsets.UTF_8))
             .setHeader(MessageHeaders.CONTENT_TYPE, MimeTypeUtils.APPLICATION_JSON_VALUE)
             .setHeader("eventId", message.eventId())
             .setHeader("eventType", message.eventType())
-            .setHeader(AmqpHeaders.PUBLISH_CONFIRM_CORRELATION, correlation)
-            .build();
-    if (!streamBridge.send(message.destination(), amqp)) {
+            .setHeader(AmqpHeaders.PUBLISH_CONFIRM_CORRELATION, correlation);
+    if (message.traceparent() != null) {
+      amqp.setHeader(RabbitOutboxPublisher.TRACEPARENT, message.traceparent());
+    }
+    if (!streamBridge.send(message.destination(), amqp.build())) {
       throw new OutboxPublishException("StreamBridge did not send " + message.eventId());
     }
     return correlation;

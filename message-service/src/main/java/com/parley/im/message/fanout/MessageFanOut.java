@@ -11,6 +11,7 @@ import com.parley.im.message.store.R2dbcMessageStore;
 import com.parley.im.message.store.StoredMessage;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -65,9 +66,14 @@ public class MessageFanOut implements OutboxRelayListener {
   @Override
   public Mono<Void> relaying(List<OutboxMessage> batch) {
     List<MessageStored> stored = new ArrayList<>();
+    Map<String, String> traceparents = new HashMap<>(); // by message id, sampled messages only
     for (OutboxMessage row : batch) {
       if (Destinations.MESSAGE_STORED.equals(row.destination())) {
-        stored.add(json.readValue(row.payload(), MessageStored.class));
+        MessageStored event = json.readValue(row.payload(), MessageStored.class);
+        stored.add(event);
+        if (row.traceparent() != null) {
+          traceparents.put(event.messageId(), row.traceparent());
+        }
       }
     }
     if (stored.isEmpty()) {
@@ -95,13 +101,16 @@ public class MessageFanOut implements OutboxRelayListener {
                   continue; // not committed after all (the relay only sees committed rows)
                 }
                 String frame = json.writeValueAsString(message.toFrame());
+                // The pushes join the message's trace when it is sampled (ADR 0028).
+                String traceparent = traceparents.get(message.messageId());
                 for (String member :
                     found.getT2().getOrDefault(message.conversationId(), List.of())) {
                   String except =
                       member.equals(message.senderId()) ? message.senderDeviceId() : null;
                   out.add(
                       Delivery.message(
-                          member, except, message.conversationId(), message.seq(), frame));
+                              member, except, message.conversationId(), message.seq(), frame)
+                          .tracedBy(traceparent));
                 }
               }
               return out.isEmpty() ? Mono.<Void>empty() : deliveries.deliver(out);

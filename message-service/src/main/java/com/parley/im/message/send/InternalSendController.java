@@ -22,14 +22,18 @@ class InternalSendController {
   /** The request: the sends of many sockets. */
   record InternalSendRequest(List<InternalSend> sends) {}
 
-  /** One {@code send} frame with the socket's user and device. */
+  /**
+   * One {@code send} frame with the socket's user and device, and the trace context of the
+   * gateway's {@code send} span when it is sampled (ADR 0028; absent otherwise).
+   */
   record InternalSend(
       String userId,
       String deviceId,
       String clientMsgId,
       String conversationId,
       String kind,
-      Object body) {}
+      Object body,
+      String traceparent) {}
 
   /** The answer. */
   record InternalSendResponse(List<Result> results) {}
@@ -91,7 +95,8 @@ class InternalSendController {
                             s.clientMsgId(),
                             s.conversationId(),
                             s.kind(),
-                            s.body()))
+                            s.body(),
+                            s.traceparent()))
             .toList();
     return sending
         .send(commands)

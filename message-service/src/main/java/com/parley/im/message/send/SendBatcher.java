@@ -1,11 +1,13 @@
 package com.parley.im.message.send;
 
 import com.parley.im.defaults.ApiException;
+import com.parley.im.defaults.tracing.MessageTracing;
 import com.parley.im.message.store.NewMessage;
 import com.parley.im.message.store.R2dbcMessageStore;
 import com.parley.im.message.store.R2dbcMessageStore.IdempotencyKey;
 import com.parley.im.message.store.StoredMessage;
 import com.parley.im.protocol.ErrorCodes;
+import io.micrometer.tracing.Span;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -63,6 +65,7 @@ class SendBatcher {
 
   private final R2dbcMessageStore store;
   private final TransactionalOperator tx;
+  private final MessageTracing tracing;
   private final int maxSize;
   private final int maxQueued;
   private final Queue<Pending> queue = new ConcurrentLinkedQueue<>();
@@ -70,8 +73,12 @@ class SendBatcher {
   private final AtomicBoolean running = new AtomicBoolean();
 
   SendBatcher(
-      R2dbcMessageStore store, ReactiveTransactionManager transactions, SendProperties properties) {
+      R2dbcMessageStore store,
+      ReactiveTransactionManager transactions,
+      SendProperties properties,
+      MessageTracing tracing) {
     this.store = store;
+    this.tracing = tracing;
     this.tx = TransactionalOperator.create(transactions);
     this.maxSize = properties.sendBatch().maxSize();
     this.maxQueued = properties.sendBatch().maxQueued();
@@ -130,6 +137,11 @@ class SendBatcher {
       byKey.computeIfAbsent(pending.key(), k -> new ArrayList<>()).add(pending);
     }
     List<Accepted> firsts = byKey.values().stream().map(p -> p.get(0).accepted()).toList();
+    // The batch's transaction in the traces of its sampled sends (ADR 0028): the child of the
+    // first, linked to the others.
+    Span span =
+        tracing.startBatch(
+            "message.store", firsts.stream().map(a -> a.send().traceparent()).toList());
     return transaction(firsts)
         .onErrorResume(
             DataIntegrityViolationException.class,
@@ -154,8 +166,12 @@ class SendBatcher {
             e -> {
               log.error("A batch of {} sends could not be stored", batch.size(), e);
               batch.forEach(p -> p.answer().tryEmitValue(SendOutcome.refused(SendErrors.busy())));
+              if (span != null) {
+                span.error(e);
+              }
               return Mono.empty();
             })
+        .doFinally(signal -> MessageTracing.end(span))
         .then();
   }
 
@@ -200,7 +216,8 @@ class SendBatcher {
                                           send.deviceId(),
                                           send.clientMsgId(),
                                           send.kind(),
-                                          sends.get(i).body()));
+                                          sends.get(i).body(),
+                                          send.traceparent()));
                                   freshKeys.add(key);
                                 }
                               }

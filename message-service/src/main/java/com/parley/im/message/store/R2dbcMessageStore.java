@@ -164,9 +164,14 @@ public class R2dbcMessageStore implements MessageStore {
                         : keys.seal(message.messageId(), json.writeValueAsBytes(message.body())));
               }
               List<MessageStored> events = stored.stream().map(this::event).toList();
-              return write(stored, sealed, events.subList(0, events.size() - 1))
+              int last = events.size() - 1;
+              return write(stored, sealed, events.subList(0, last), messages)
                   // The last event through the Outbox, which wakes the relay after the commit.
-                  .then(outbox.append(Destinations.MESSAGE_STORED, events.get(events.size() - 1)))
+                  .then(
+                      outbox.append(
+                          Destinations.MESSAGE_STORED,
+                          events.get(last),
+                          messages.get(last).traceparent()))
                   .thenReturn(List.copyOf(stored));
             });
   }
@@ -220,7 +225,10 @@ public class R2dbcMessageStore implements MessageStore {
    * the relay publishes and fans out in outbox id order).
    */
   private Mono<Void> write(
-      List<StoredMessage> stored, List<MessageKeyRing.Sealed> sealed, List<MessageStored> events) {
+      List<StoredMessage> stored,
+      List<MessageKeyRing.Sealed> sealed,
+      List<MessageStored> events,
+      List<NewMessage> messages) {
     StringBuilder sql =
         new StringBuilder(
             "with inserted as (insert into message (conversation_id, seq, id, sender_id,"
@@ -243,9 +251,10 @@ public class R2dbcMessageStore implements MessageStore {
             + " returning 1)");
     if (!events.isEmpty()) {
       sql.append(
-          ", events as (insert into outbox_event (event_id, destination, event_type, payload)"
-              + " select e, :destination, :type, p"
-              + " from unnest(:ei::text[], :ep::text[]) with ordinality as t(e, p, n) order by n"
+          ", events as (insert into outbox_event (event_id, destination, event_type, payload,"
+              + " traceparent) select e, :destination, :type, p, tp"
+              + " from unnest(:ei::text[], :ep::text[], :et::text[]) with ordinality"
+              + " as t(e, p, tp, n) order by n"
               + " returning 1)");
     }
     sql.append(" select count(*) from inserted");
@@ -280,6 +289,12 @@ public class R2dbcMessageStore implements MessageStore {
       params.put("type", MessageStored.class.getSimpleName());
       params.put("ei", events.stream().map(MessageStored::eventId).toArray(String[]::new));
       params.put("ep", events.stream().map(json::writeValueAsString).toArray(String[]::new));
+      // Each message's trace context (ADR 0028), null for the unsampled ones.
+      params.put(
+          "et",
+          messages.subList(0, events.size()).stream()
+              .map(NewMessage::traceparent)
+              .toArray(String[]::new));
     }
     GenericExecuteSpec spec = db.sql(sql.toString()).bindValues(params);
     return spec.map(row -> row.get(0, Long.class)).one().then();
