@@ -74,6 +74,17 @@ public final class EventTap {
   @SuppressWarnings("unchecked")
   public Map<String, Object> next(
       java.util.function.Predicate<Map<String, Object>> matches, String description) {
+    Message message = nextMessage(matches, description);
+    return json.readValue(new String(message.getBody(), StandardCharsets.UTF_8), Map.class);
+  }
+
+  /**
+   * The next message whose event {@code matches}, within 15 s, as the broker delivered it (body and
+   * properties: what a provider's contract verification checks, ADR 0011).
+   */
+  @SuppressWarnings("unchecked")
+  public Message nextMessage(
+      java.util.function.Predicate<Map<String, Object>> matches, String description) {
     long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
     while (System.nanoTime() < deadline) {
       Message message = template.receive(queue, 1000);
@@ -83,7 +94,7 @@ public final class EventTap {
       Map<String, Object> event =
           json.readValue(new String(message.getBody(), StandardCharsets.UTF_8), Map.class);
       if (matches.test(event)) {
-        return event;
+        return message;
       }
     }
     throw new AssertionError("No event with " + description + " on " + queue);

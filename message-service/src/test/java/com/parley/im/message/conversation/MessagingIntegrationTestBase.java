@@ -229,6 +229,18 @@ public abstract class MessagingIntegrationTestBase {
           .toList();
     }
 
+    /**
+     * The next batch this instance receives, as the broker delivered it (body and properties, for
+     * the contract verification of ADR 0011); earlier batches that {@link #frames} read are gone.
+     */
+    public Message nextBatch() {
+      Message message = template.receive(queue, WAIT.toMillis());
+      if (message == null) {
+        throw new AssertionError("No delivery batch for " + instanceId + " within " + WAIT);
+      }
+      return message;
+    }
+
     /** Waits until a frame of this type reaches the device, and answers it. */
     public Map<String, Object> await(String userId, String deviceId, String type) {
       List<Map<String, Object>> found = new ArrayList<>();
