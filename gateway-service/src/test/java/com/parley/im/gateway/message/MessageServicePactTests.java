@@ -125,7 +125,13 @@ class MessageServicePactTests {
 
   private static MessageSendClient.Send send(String clientMsgId) {
     return new MessageSendClient.Send(
-        USER, "phone", clientMsgId, CONVERSATION, "text", JSON.readTree("{\"text\":\"hello\"}"));
+        USER,
+        "phone",
+        clientMsgId,
+        CONVERSATION,
+        "text",
+        JSON.readTree("{\"text\":\"hello\"}"),
+        null);
   }
 
   private static MessageSendClient client(MockServer messageService) {
