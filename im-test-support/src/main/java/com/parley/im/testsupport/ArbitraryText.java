@@ -50,6 +50,26 @@ public final class ArbitraryText {
     return text.toString();
   }
 
+  /**
+   * {@code text} without its lone surrogates: what {@link #string} would be if it drew only
+   * well-formed UTF-16 (for the tries of a property that must reach the accepting branch, which a
+   * long arbitrary string rarely does).
+   */
+  public static String withoutLoneSurrogates(String text) {
+    StringBuilder kept = new StringBuilder(text.length());
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isHighSurrogate(c)
+          && i + 1 < text.length()
+          && Character.isLowSurrogate(text.charAt(i + 1))) {
+        kept.append(c).append(text.charAt(++i));
+      } else if (!Character.isSurrogate(c)) {
+        kept.append(c);
+      }
+    }
+    return kept.toString();
+  }
+
   /** {@code length} arbitrary bytes. */
   public static byte[] bytes(Random random, int maxLength) {
     byte[] bytes = new byte[random.nextInt(maxLength + 1)];

@@ -36,8 +36,18 @@ class TextAsSentIntegrationTests extends MessagingIntegrationTestBase {
         random -> {
           // The try number makes every id new: two tries that drew the same chars would
           // otherwise be one send repeated (answered 200, the first message), not two messages.
-          String id = "p" + tries[0]++ + ":" + ArbitraryText.string(random, 10);
-          String text = "t" + ArbitraryText.string(random, 30);
+          // Every other try is drawn well formed: an arbitrary id and text are both acceptable in
+          // about one try in fifty, so 150 arbitrary tries alone often store nothing at all.
+          boolean wellFormed = tries[0] % 2 == 0;
+          String drawnId = ArbitraryText.string(random, 10);
+          String drawnText = ArbitraryText.string(random, 30);
+          if (wellFormed) {
+            drawnId =
+                ArbitraryText.withoutLoneSurrogates(drawnId).replaceAll("[\\x00-\\x1F\\x7F]", "");
+            drawnText = ArbitraryText.withoutLoneSurrogates(drawnText);
+          }
+          String id = "p" + tries[0]++ + ":" + drawnId;
+          String text = "t" + drawnText;
           String body =
               "{\"clientMsgId\":"
                   + ArbitraryText.jsonLiteral(id, random.nextBoolean())
@@ -69,7 +79,7 @@ class TextAsSentIntegrationTests extends MessagingIntegrationTestBase {
             refused[0]++;
           }
         });
-    assertThat(stored[0]).isPositive();
+    assertThat(stored[0]).isGreaterThanOrEqualTo(75);
     assertThat(refused[0]).isPositive();
 
     List<Map<String, Object>> history =
