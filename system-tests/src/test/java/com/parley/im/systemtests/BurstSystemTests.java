@@ -37,7 +37,13 @@ class BurstSystemTests {
           .version(HttpClient.Version.HTTP_1_1)
           .connectTimeout(Duration.ofSeconds(10))
           .build();
-  private static final int MAX_ATTEMPTS = 30;
+
+  /**
+   * How long a client keeps trying after 429s. Not a count of tries: on a loaded machine the
+   * hashing backlog of 200 sign-ins can take longer than 30 one-second waits to drain, and which
+   * requests are let in is not ordered by how long they have waited.
+   */
+  private static final Duration KEEP_TRYING = Duration.ofMinutes(3);
 
   private final ParleyClient client = new ParleyClient();
 
@@ -47,14 +53,19 @@ class BurstSystemTests {
     final ConcurrentLinkedQueue<String> problems = new ConcurrentLinkedQueue<>();
     final AtomicInteger missingRetryAfter = new AtomicInteger();
 
-    CompletableFuture<HttpResponse<String>> send(Supplier<HttpRequest> request, int attempt) {
+    CompletableFuture<HttpResponse<String>> send(Supplier<HttpRequest> request) {
+      return send(request, System.nanoTime() + KEEP_TRYING.toNanos());
+    }
+
+    private CompletableFuture<HttpResponse<String>> send(
+        Supplier<HttpRequest> request, long deadline) {
       return HTTP.sendAsync(request.get(), HttpResponse.BodyHandlers.ofString())
           .thenCompose(
               response -> {
                 statuses
                     .computeIfAbsent(response.statusCode(), s -> new AtomicInteger())
                     .incrementAndGet();
-                if (response.statusCode() != 429 || attempt >= MAX_ATTEMPTS) {
+                if (response.statusCode() != 429 || System.nanoTime() > deadline) {
                   return CompletableFuture.completedFuture(response);
                 }
                 long seconds =
@@ -70,7 +81,7 @@ class BurstSystemTests {
                 return CompletableFuture.supplyAsync(
                         () -> null,
                         CompletableFuture.delayedExecutor(Math.max(1, seconds), TimeUnit.SECONDS))
-                    .thenCompose(x -> send(request, attempt + 1));
+                    .thenCompose(x -> send(request, deadline));
               });
     }
 
@@ -115,8 +126,8 @@ class BurstSystemTests {
           setup.send(
               postJson(
                   "/api/users",
-                  Map.of("username", name, "password", ParleyClient.PASSWORD, "displayName", name)),
-              1));
+                  Map.of(
+                      "username", name, "password", ParleyClient.PASSWORD, "displayName", name))));
       if (wave.size() == 8 || i == n - 1) {
         for (int j = 0; j < wave.size(); j++) {
           HttpResponse<String> response = wave.get(j).join();
@@ -152,8 +163,7 @@ class BurstSystemTests {
                       "password",
                       ParleyClient.PASSWORD,
                       "deviceId",
-                      "burst-phone")),
-              1));
+                      "burst-phone"))));
     }
     int ok = 0;
     for (CompletableFuture<HttpResponse<String>> login : all) {
@@ -169,7 +179,7 @@ class BurstSystemTests {
 
     assertThat(logins.serverErrors()).as("5xx answers while every service is up").isZero();
     assertThat(logins.missingRetryAfter.get()).as("429s without Retry-After").isZero();
-    assertThat(ok).isEqualTo(200);
+    assertThat(ok).as("logins answered 200; answers seen %s", logins.statuses).isEqualTo(200);
   }
 
   @Test
@@ -209,8 +219,7 @@ class BurstSystemTests {
                               "password",
                               ParleyClient.PASSWORD,
                               "deviceId",
-                              "storm-" + d)),
-                      1)
+                              "storm-" + d)))
                   .join();
           assertThat(login.statusCode()).as(login.body()).isEqualTo(200);
           devices.add(
@@ -255,8 +264,7 @@ class BurstSystemTests {
                               request(ParleyClient.historyPath(device[1], "afterSeq=0"))
                                   .header("Authorization", "Bearer " + device[0])
                                   .GET()
-                                  .build(),
-                          1))
+                                  .build()))
               .thenApply(
                   response -> {
                     if (response.statusCode() != 200) {

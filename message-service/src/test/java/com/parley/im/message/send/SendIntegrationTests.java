@@ -438,6 +438,7 @@ class SendIntegrationTests extends MessagingIntegrationTestBase {
     // Another writer (as another replica would) stores (a, "race-1") into withB and holds its
     // transaction open, so the batch's lookup does not see the row and its insert waits on the
     // unique index until that commit, then fails.
+    CompletableFuture<Void> inserted = new CompletableFuture<>();
     CompletableFuture<Void> gate = new CompletableFuture<>();
     TransactionalOperator tx = TransactionalOperator.create(transactions);
     var first =
@@ -453,8 +454,12 @@ class SendIntegrationTests extends MessagingIntegrationTestBase {
                                 "race-1",
                                 "text",
                                 text("first"))))
+                    .doOnNext(stored -> inserted.complete(null))
                     .flatMap(stored -> Mono.fromFuture(gate).thenReturn(stored.get(0))))
             .toFuture();
+    // The resend starts once the other row is written (uncommitted): started earlier, it could
+    // commit its own row first and the race would not happen.
+    awaitTrue(inserted::isDone);
     var resend = sending.send(List.of(command(a, "phone", "race-1", withC, "second"))).toFuture();
     // The batch's insert waits for the other transaction (it can only wait on that row).
     try {
@@ -462,7 +467,7 @@ class SendIntegrationTests extends MessagingIntegrationTestBase {
           () ->
               count(
                       "select count(*) from pg_stat_activity where wait_event_type = 'Lock'"
-                          + " and query like '%insert into message (%'")
+                          + " and datname = current_database() and query like '%insert into message (%'")
                   > 0);
     } finally {
       gate.complete(null);
