@@ -1,0 +1,49 @@
+package com.parley.im.media;
+
+import au.com.dius.pact.provider.junit5.HttpTestTarget;
+import au.com.dius.pact.provider.junit5.PactVerificationContext;
+import au.com.dius.pact.provider.junit5.PactVerificationInvocationContextProvider;
+import au.com.dius.pact.provider.junitsupport.Provider;
+import au.com.dius.pact.provider.junitsupport.State;
+import au.com.dius.pact.provider.junitsupport.loader.PactFolder;
+import com.parley.im.testsupport.PactCredentials;
+import java.util.Map;
+import org.apache.hc.core5.http.HttpRequest;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.TestTemplate;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/**
+ * media-service's side of the checked-in HTTP pacts (ADR 0027): message-service's owner lookup,
+ * replayed against this service on its random port in the shared integration context, the upload of
+ * the provider state a real one. The pact's credential is an example signed by no one; each request
+ * gets a valid one instead.
+ */
+@Provider("media-service")
+@PactFolder("../contracts/pacts")
+class MediaServicePactVerificationTests extends IntegrationTestBase {
+
+  @LocalServerPort int port;
+
+  @BeforeEach
+  void target(PactVerificationContext context) {
+    context.setTarget(new HttpTestTarget("127.0.0.1", port));
+  }
+
+  @TestTemplate
+  @ExtendWith(PactVerificationInvocationContextProvider.class)
+  void theServiceAnswersAsTheConsumerExpects(PactVerificationContext context, HttpRequest request) {
+    if (request.containsHeader(PactCredentials.HEADER)) {
+      request.setHeader(PactCredentials.HEADER, PactCredentials.valid());
+    }
+    context.verifyInteraction();
+  }
+
+  @State("a user uploaded an image")
+  Map<String, Object> anUpload() {
+    User uploader = user();
+    Map<String, Object> media = uploaded(uploader, Samples.png(40, 30, 7), "cat.png", "image/png");
+    return Map.of("mediaId", media.get("mediaId"), "ownerId", uploader.id());
+  }
+}
