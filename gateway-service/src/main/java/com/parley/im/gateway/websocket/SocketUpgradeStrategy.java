@@ -18,6 +18,7 @@ import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.server.HttpServerResponse;
 import reactor.netty.http.server.WebsocketServerSpec;
+import reactor.util.context.Context;
 
 /**
  * Spring's Reactor Netty upgrade, except that handlers get an {@link AbortableSession} whose
@@ -62,16 +63,27 @@ final class SocketUpgradeStrategy implements RequestUpgradeStrategy {
         .setComplete()
         .then(
             Mono.defer(
-                () ->
-                    reactorResponse.sendWebsocket(
-                        (in, out) ->
-                            handler.handle(
-                                new AbortableSession(
-                                    in,
-                                    out,
-                                    handshakeInfo,
-                                    bufferFactory,
-                                    spec.maxFramePayloadLength())),
-                        spec)));
+                    () ->
+                        reactorResponse.sendWebsocket(
+                            (in, out) -> {
+                              // The handshake is done: the upgrade's request and response headers
+                              // (about 4 KB with the bearer token) would otherwise stay on the
+                              // connection as long as the socket lives.
+                              in.headers().clear();
+                              reactorResponse.responseHeaders().clear();
+                              return handler.handle(
+                                  new AbortableSession(
+                                      in,
+                                      out,
+                                      handshakeInfo,
+                                      bufferFactory,
+                                      spec.maxFramePayloadLength()));
+                            },
+                            spec))
+                // Reactor Netty subscribes the handler with the upgrade's Reactor context, and
+                // that subscription lives as long as the socket: without this, every idle socket
+                // keeps the upgrade's exchange (headers with the bearer token, attributes, the
+                // filter chain's security context) reachable. Frames start their own traces.
+                .contextWrite(context -> Context.empty()));
   }
 }
