@@ -199,6 +199,11 @@ public final class ChatBenchmark {
     progress.cancel(false);
     flushRecvs();
     long drained = System.nanoTime();
+    // The message path's work ends here; what follows asks the REST API (compare.sh stops its
+    // CPU count and profile at this line).
+    log(
+        "drained %.1f s after sending; checking unread counts and suspects",
+        seconds(drained - stopped));
     UnreadCheck unread = checkUnread();
 
     List<Suspect> suspects = ledger.suspectedLosses();
