@@ -9,6 +9,7 @@ import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.ReactiveTransactionManager;
 import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -34,6 +35,17 @@ class ConversationProjection {
   ConversationProjection(DatabaseClient db, ReactiveTransactionManager transactions) {
     this.db = db;
     this.tx = TransactionalOperator.create(transactions);
+  }
+
+  /**
+   * A batch of stored messages, in their order: most carry no media (text) and cost nothing here;
+   * the others are granted one after the other.
+   */
+  Mono<Void> apply(List<MessageStored> events) {
+    return Flux.fromIterable(events)
+        .filter(event -> event.mediaId() != null && event.conversationId() != null)
+        .concatMap(this::apply)
+        .then();
   }
 
   Mono<Void> apply(MessageStored event) {

@@ -3,6 +3,7 @@ package com.parley.im.media.access;
 import com.parley.im.events.ConversationChanged;
 import com.parley.im.events.MessageStored;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Consumer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -18,8 +19,9 @@ class MessageEventConsumers {
   static final Duration TIMEOUT = Duration.ofSeconds(10);
 
   @Bean
-  Consumer<MessageStored> grantMediaToConversation(ConversationProjection projection) {
-    return event -> projection.apply(event).block(TIMEOUT);
+  Consumer<List<MessageStored>> grantMediaToConversation(ConversationProjection projection) {
+    // In batches (application.yml): every message of the system passes here, few carry media.
+    return events -> projection.apply(events).block(TIMEOUT);
   }
 
   @Bean

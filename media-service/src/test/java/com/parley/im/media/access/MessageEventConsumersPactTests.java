@@ -6,6 +6,7 @@ import static com.parley.im.testsupport.pact.PactEvents.pact;
 import static com.parley.im.testsupport.pact.PactEvents.strings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyList;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
@@ -23,6 +24,7 @@ import com.parley.im.events.MessageStored;
 import com.parley.im.testsupport.pact.BinderInput;
 import com.parley.im.testsupport.pact.PactEvents;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.mockito.ArgumentCaptor;
@@ -69,15 +71,18 @@ class MessageEventConsumersPactTests {
   @PactTestFor(pactMethod = "mediaMessageStored")
   void aStoredMessageWithMediaGrantsTheMediaToItsConversation(
       V4Interaction.AsynchronousMessage message) {
-    when(projection.apply(any(MessageStored.class))).thenReturn(Mono.empty());
+    when(projection.apply(anyList())).thenReturn(Mono.empty());
 
+    // The binding is in batch mode: the binder hands the function a list.
     BinderInput.of(MessageEventConsumers.class, "grantMediaToConversation", projection)
-        .accept(message);
+        .acceptBatch(List.of(message));
 
-    ArgumentCaptor<MessageStored> event = ArgumentCaptor.forClass(MessageStored.class);
-    verify(projection).apply(event.capture());
-    assertThat(event.getValue().conversationId()).isEqualTo(CONVERSATION);
-    assertThat(event.getValue().mediaId()).isEqualTo(MEDIA);
+    @SuppressWarnings("unchecked")
+    ArgumentCaptor<List<MessageStored>> events = ArgumentCaptor.forClass(List.class);
+    verify(projection).apply(events.capture());
+    assertThat(events.getValue()).hasSize(1);
+    assertThat(events.getValue().get(0).conversationId()).isEqualTo(CONVERSATION);
+    assertThat(events.getValue().get(0).mediaId()).isEqualTo(MEDIA);
   }
 
   @Test
