@@ -34,10 +34,7 @@ class MessageServiceStandInPactTests {
   @TestTemplate
   @ExtendWith(PactVerificationInvocationContextProvider.class)
   void theStandInAnswersAsMessageServiceMust(PactVerificationContext context, HttpRequest request) {
-    if (request.containsHeader(PactCredentials.HEADER)) {
-      request.setHeader(PactCredentials.HEADER, PactCredentials.valid());
-    }
-    context.verifyInteraction();
+    PactCredentials.verifyWithValidCredential(context, request);
   }
 
   @State("the sender is a member of a direct conversation")

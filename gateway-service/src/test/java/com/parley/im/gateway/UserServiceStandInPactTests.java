@@ -32,10 +32,7 @@ class UserServiceStandInPactTests {
   @TestTemplate
   @ExtendWith(PactVerificationInvocationContextProvider.class)
   void theStandInAnswersAsUserServiceMust(PactVerificationContext context, HttpRequest request) {
-    if (request.containsHeader(PactCredentials.HEADER)) {
-      request.setHeader(PactCredentials.HEADER, PactCredentials.valid());
-    }
-    context.verifyInteraction();
+    PactCredentials.verifyWithValidCredential(context, request);
   }
 
   @State("a ticket was issued for a device session")

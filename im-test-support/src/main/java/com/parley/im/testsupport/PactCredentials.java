@@ -1,5 +1,8 @@
 package com.parley.im.testsupport;
 
+import au.com.dius.pact.provider.junit5.PactVerificationContext;
+import org.apache.hc.core5.http.HttpRequest;
+
 /**
  * How a pact writes down the service credential of a call to {@code /internal/**} (ADR 0007, ADR
  * 0027): the consumer test sends its real token and the pact keeps a pattern with a fixed example
@@ -22,5 +25,17 @@ public final class PactCredentials {
   /** A credential signed with this JVM's service key, for the provider under verification. */
   public static String valid() {
     return TestServiceTokens.authorization();
+  }
+
+  /**
+   * Replays one interaction of an HTTP pact, its example credential (if it has one) replaced by a
+   * valid one: the body of every provider verification's {@code @TestTemplate}.
+   */
+  public static void verifyWithValidCredential(
+      PactVerificationContext context, HttpRequest request) {
+    if (request.containsHeader(HEADER)) {
+      request.setHeader(HEADER, valid());
+    }
+    context.verifyInteraction();
   }
 }

@@ -34,10 +34,7 @@ class MediaServicePactVerificationTests extends IntegrationTestBase {
   @TestTemplate
   @ExtendWith(PactVerificationInvocationContextProvider.class)
   void theServiceAnswersAsTheConsumerExpects(PactVerificationContext context, HttpRequest request) {
-    if (request.containsHeader(PactCredentials.HEADER)) {
-      request.setHeader(PactCredentials.HEADER, PactCredentials.valid());
-    }
-    context.verifyInteraction();
+    PactCredentials.verifyWithValidCredential(context, request);
   }
 
   @State("a user uploaded an image")

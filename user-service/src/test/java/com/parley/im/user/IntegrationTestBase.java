@@ -127,6 +127,19 @@ public abstract class IntegrationTestBase {
         .getResponseBody();
   }
 
+  /** {@code POST /api/auth/ws-ticket} as that session: the answer's body. */
+  protected Map<?, ?> issueTicket(Tokens tokens) {
+    return http.post()
+        .uri("/api/auth/ws-ticket")
+        .headers(h -> h.setBearerAuth(tokens.accessToken()))
+        .exchange()
+        .expectStatus()
+        .isOk()
+        .expectBody(Map.class)
+        .returnResult()
+        .getResponseBody();
+  }
+
   protected WebTestClient.ResponseSpec refreshExchange(String refreshToken) {
     return http.post()
         .uri("/api/auth/refresh")

@@ -33,25 +33,12 @@ class UserServicePactVerificationTests extends IntegrationTestBase {
   @TestTemplate
   @ExtendWith(PactVerificationInvocationContextProvider.class)
   void theServiceAnswersAsTheConsumerExpects(PactVerificationContext context, HttpRequest request) {
-    if (request.containsHeader(PactCredentials.HEADER)) {
-      request.setHeader(PactCredentials.HEADER, PactCredentials.valid());
-    }
-    context.verifyInteraction();
+    PactCredentials.verifyWithValidCredential(context, request);
   }
 
   @State("a ticket was issued for a device session")
   Map<String, Object> aTicketWasIssued() {
     Tokens tokens = login(register("pact").username(), "browser");
-    Map<?, ?> issued =
-        http.post()
-            .uri("/api/auth/ws-ticket")
-            .headers(h -> h.setBearerAuth(tokens.accessToken()))
-            .exchange()
-            .expectStatus()
-            .isOk()
-            .expectBody(Map.class)
-            .returnResult()
-            .getResponseBody();
-    return Map.of("ticket", issued.get("ticket"));
+    return Map.of("ticket", issueTicket(tokens).get("ticket"));
   }
 }

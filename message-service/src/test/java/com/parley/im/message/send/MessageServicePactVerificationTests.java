@@ -36,10 +36,7 @@ class MessageServicePactVerificationTests extends MessagingIntegrationTestBase {
   @TestTemplate
   @ExtendWith(PactVerificationInvocationContextProvider.class)
   void theServiceAnswersAsTheConsumerExpects(PactVerificationContext context, HttpRequest request) {
-    if (request.containsHeader(PactCredentials.HEADER)) {
-      request.setHeader(PactCredentials.HEADER, PactCredentials.valid());
-    }
-    context.verifyInteraction();
+    PactCredentials.verifyWithValidCredential(context, request);
   }
 
   @State("the sender is a member of a direct conversation")

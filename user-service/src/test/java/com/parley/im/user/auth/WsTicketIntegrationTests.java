@@ -105,16 +105,7 @@ class WsTicketIntegrationTests extends IntegrationTestBase {
   }
 
   private String issue(Tokens tokens) {
-    Map<?, ?> body =
-        http.post()
-            .uri("/api/auth/ws-ticket")
-            .headers(h -> h.setBearerAuth(tokens.accessToken()))
-            .exchange()
-            .expectStatus()
-            .isOk()
-            .expectBody(Map.class)
-            .returnResult()
-            .getResponseBody();
+    Map<?, ?> body = issueTicket(tokens);
     org.assertj.core.api.Assertions.assertThat(body.get("expiresIn")).isEqualTo(30);
     return (String) body.get("ticket");
   }
