@@ -2,6 +2,8 @@ package com.parley.im.message.send;
 
 import com.parley.im.defaults.ApiException;
 import com.parley.im.defaults.tracing.MessageTracing;
+import com.parley.im.message.fanout.MessageFanOut;
+import com.parley.im.message.fanout.MessageFanOut.Committed;
 import com.parley.im.message.store.NewMessage;
 import com.parley.im.message.store.R2dbcMessageStore;
 import com.parley.im.message.store.R2dbcMessageStore.IdempotencyKey;
@@ -39,7 +41,8 @@ import reactor.core.publisher.Sinks;
  * (they get the first's answer), lock the conversations' rows in id order, look up sends already
  * stored under their {@code (sender, clientMsgId)} (after the locks, so a concurrent first send of
  * the same id has committed and is found), then store the rest through {@link R2dbcMessageStore} in
- * one statement per step, seqs in arrival order. Every send is answered after the commit. If the
+ * one statement per step, seqs in arrival order. Every send is answered after the commit, and the
+ * batch's new messages are handed to {@link MessageFanOut#pushCommitted} then (ADR 0030). If the
  * unique index on {@code (sender_id, client_msg_id)} fires (a resend raced into another
  * conversation, or another replica), the batch is retried once and the resend answered from the
  * row.
@@ -64,6 +67,7 @@ class SendBatcher {
   private static final Logger log = LoggerFactory.getLogger(SendBatcher.class);
 
   private final R2dbcMessageStore store;
+  private final MessageFanOut fanOut;
   private final TransactionalOperator tx;
   private final MessageTracing tracing;
   private final int maxSize;
@@ -74,10 +78,12 @@ class SendBatcher {
 
   SendBatcher(
       R2dbcMessageStore store,
+      MessageFanOut fanOut,
       ReactiveTransactionManager transactions,
       SendProperties properties,
       MessageTracing tracing) {
     this.store = store;
+    this.fanOut = fanOut;
     this.tracing = tracing;
     this.tx = TransactionalOperator.create(transactions);
     this.maxSize = properties.sendBatch().maxSize();
@@ -150,18 +156,27 @@ class SendBatcher {
               return transaction(firsts);
             })
         .doOnNext(
-            results ->
-                byKey.forEach(
-                    (key, pendings) -> {
-                      SendOutcome first = results.get(key);
-                      for (int i = 0; i < pendings.size(); i++) {
-                        SendOutcome outcome =
-                            i == 0 || !first.ok()
-                                ? first
-                                : SendOutcome.stored(first.message(), false);
-                        pendings.get(i).answer().tryEmitValue(outcome);
-                      }
-                    }))
+            results -> {
+              List<Committed> committed = new ArrayList<>(byKey.size());
+              byKey.forEach(
+                  (key, pendings) -> {
+                    SendOutcome first = results.get(key);
+                    for (int i = 0; i < pendings.size(); i++) {
+                      SendOutcome outcome =
+                          i == 0 || !first.ok()
+                              ? first
+                              : SendOutcome.stored(first.message(), false);
+                      pendings.get(i).answer().tryEmitValue(outcome);
+                    }
+                    if (first.created()) {
+                      committed.add(
+                          new Committed(
+                              first.message(), pendings.get(0).accepted().send().traceparent()));
+                    }
+                  });
+              // In arrival order, which is seq order per conversation (ADR 0030).
+              fanOut.pushCommitted(committed);
+            })
         .onErrorResume(
             e -> {
               log.error("A batch of {} sends could not be stored", batch.size(), e);
@@ -225,6 +240,10 @@ class SendBatcher {
                                   .append(fresh)
                                   .map(
                                       stored -> {
+                                        // Before the commit, so the relay never sees a row
+                                        // whose batch push it does not know of (ADR 0030).
+                                        fanOut.expect(
+                                            stored.stream().map(StoredMessage::messageId).toList());
                                         for (int i = 0; i < stored.size(); i++) {
                                           outcomes.put(
                                               freshKeys.get(i),

@@ -2,18 +2,24 @@ package com.parley.im.message.fanout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.parley.im.defaults.outbox.OutboxRelay;
 import com.parley.im.message.conversation.MessagingIntegrationTestBase;
 import com.parley.im.testsupport.TestTokens;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
 
 /**
  * Fan-out through the real outbox relay and routed delivery: members' devices get the {@code
- * message} frame, the sending device does not (it has the ack), the sender's other devices do.
+ * message} frame, the sending device does not (it has the ack), the sender's other devices do; a
+ * send is pushed from its committed batch, without the relay, and the relay does not push it again
+ * (ADR 0030).
  */
 class MessageFanOutIntegrationTests extends MessagingIntegrationTestBase {
+
+  @Autowired OutboxRelay relay;
 
   @Test
   void aGroupMessageReachesEveryMemberDeviceButTheSendingOne() {
@@ -57,6 +63,70 @@ class MessageFanOutIntegrationTests extends MessagingIntegrationTestBase {
     assertThat(atLaptop.get("_exceptDeviceId")).isEqualTo("phone");
     assertThat(gateway.frames(a.id(), "phone")).isEmpty();
     assertThat(gateway.frames(c.id(), "phone")).isEmpty();
+  }
+
+  @Test
+  void aSendIsPushedFromItsBatchWhileTheRelayIsStopped() {
+    User a = user();
+    User b = user();
+    String direct = befriend(a, b);
+    FakeGateway gateway = gateway();
+    online(b, "phone", gateway);
+    relay.stop();
+    Map<?, ?> sent;
+    try {
+      sent = send(a, direct, "without-relay");
+      assertThat(gateway.await(b.id(), "phone", "message"))
+          .containsEntry("messageId", sent.get("messageId"));
+      assertThat(unpublished(sent)).isEqualTo(1); // the relay did not take part
+    } finally {
+      relay.start();
+    }
+    awaitTrue(() -> unpublished(sent) == 0); // and it relays the row once it runs again
+  }
+
+  @Test
+  void theRelayDoesNotPushAgainWhatTheBatchPushed() {
+    User a = user();
+    User b = user();
+    String direct = befriend(a, b);
+    FakeGateway gateway = gateway();
+    online(b, "phone", gateway);
+
+    Map<?, ?> sent = send(a, direct, "once");
+
+    gateway.await(b.id(), "phone", "message");
+    awaitTrue(() -> unpublished(sent) == 0); // the relay has passed over the row
+    relay.drain().block(WAIT);
+    assertThat(
+            gateway.frames(b.id(), "phone").stream()
+                .filter(f -> sent.get("messageId").equals(f.get("messageId"))))
+        .hasSize(1);
+  }
+
+  private Map<?, ?> send(User from, String conversation, String clientMsgId) {
+    return http.post()
+        .uri("/api/conversations/{id}/messages", conversation)
+        .headers(h -> h.setBearerAuth(from.token()))
+        .contentType(MediaType.APPLICATION_JSON)
+        .bodyValue(Map.of("clientMsgId", clientMsgId, "kind", "text", "body", Map.of("text", "hi")))
+        .exchange()
+        .expectStatus()
+        .isCreated()
+        .expectBody(Map.class)
+        .returnResult()
+        .getResponseBody();
+  }
+
+  /** How many of the message's outbox rows the relay has not published. */
+  private long unpublished(Map<?, ?> sent) {
+    return db.sql(
+            "select count(*) from outbox_event where published_at is null"
+                + " and payload like :id")
+        .bind("id", "%" + sent.get("messageId") + "%")
+        .map(row -> row.get(0, Long.class))
+        .one()
+        .block(WAIT);
   }
 
   @Test
