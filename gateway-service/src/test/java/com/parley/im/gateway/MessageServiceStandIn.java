@@ -25,7 +25,8 @@ import tools.jackson.databind.json.JsonMapper;
  * /internal/messages/send {sends:[...]}} -> {@code {results:[...]}} in the same order), on a random
  * port of its own. It assigns gapless seqs per conversation, answers a resend of the same {@code
  * (userId, clientMsgId)} with the first result, records the order in which sends arrived and how
- * many requests carried them, and answers each request after {@value #LATENCY_MS} ms, like a
+ * many requests carried them, counts a device found in two requests at once (the gateway promises
+ * it never is, ADR 0031), and answers each request after {@value #LATENCY_MS} ms, like a
  * transaction would take (so that sends of several sockets pile up and batch).
  *
  * <p>Conversation ids steer it: {@code err-...} is refused {@code not_member}, {@code rl-...} is
@@ -47,6 +48,8 @@ public final class MessageServiceStandIn {
   private final DisposableServer server;
   private final AtomicInteger requests = new AtomicInteger();
   private final AtomicInteger unauthorized = new AtomicInteger();
+  private final AtomicInteger overlaps = new AtomicInteger();
+  private final Map<String, AtomicInteger> devicesInFlight = new ConcurrentHashMap<>();
   private final List<String> arrivals = new CopyOnWriteArrayList<>();
   private final Map<String, AtomicLong> seqs = new ConcurrentHashMap<>();
   private final Map<String, Map<String, Object>> stored = new ConcurrentHashMap<>();
@@ -78,6 +81,11 @@ public final class MessageServiceStandIn {
 
   public int requests() {
     return requests.get();
+  }
+
+  /** Times a request carried a device that another request under way carried too. */
+  public int overlappingDevices() {
+    return overlaps.get();
   }
 
   /** Sends received so far, as {@code conversationId/clientMsgId}, in arrival order. */
@@ -134,10 +142,23 @@ public final class MessageServiceStandIn {
                 return response.status(503).send();
               }
               List<Map<String, Object>> results = new ArrayList<>();
+              java.util.Set<String> devices = new java.util.HashSet<>();
               for (JsonNode send : sends) {
                 results.add(store(send));
+                devices.add(
+                    send.path("userId").asString() + "/" + send.path("deviceId").asString());
+              }
+              for (String device : devices) {
+                if (devicesInFlight
+                        .computeIfAbsent(device, d -> new AtomicInteger())
+                        .incrementAndGet()
+                    > 1) {
+                  overlaps.incrementAndGet();
+                }
               }
               return Mono.delay(slow ? SLOW : Duration.ofMillis(LATENCY_MS))
+                  .doFinally(
+                      signal -> devices.forEach(d -> devicesInFlight.get(d).decrementAndGet()))
                   .then(
                       response
                           .status(200)

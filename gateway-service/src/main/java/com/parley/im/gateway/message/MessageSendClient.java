@@ -11,10 +11,15 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -34,18 +39,20 @@ import tools.jackson.databind.json.JsonMapper;
  * Hands the {@code send} frames of all sockets of this instance to message-service (ADR 0006 §1):
  * {@code POST {im.gateway.send.message-service-uri}/internal/messages/send} {@code {sends:[...]}}
  * answered with {@code {results:[...]}} in the same order, with this service's credential (ADR
- * 0007). While {@code max-in-flight} requests (1) are under way, later sends wait and leave
+ * 0007). While {@code max-in-flight} requests (4) are under way, later sends wait and leave
  * together in the next request (at most {@code max-batch}, 64), so a busy instance makes few large
  * requests and an idle one sends at once.
  *
  * <p>Promises: every {@link #send} completes with exactly one {@link Result}, never an error: the
  * service's result for that send, or {@code service_unavailable} when its request failed, timed out
- * ({@code im.gateway.send.timeout}, 5 s), or the circuit breaker {@code message-send} is open.
- * Sends leave in the order {@link #send} was called, so a socket that waits for each answer before
- * its next send (as {@code ConnectionHandler} does) has its sends stored in the order it made them.
- * Cannot promise: that a send answered {@code service_unavailable} was not stored (the request may
- * have failed after the commit); the client resends with the same id and message-service's
- * idempotency answers with the first ack.
+ * ({@code im.gateway.send.timeout}, 5 s), or the circuit breaker {@code message-send} is open. One
+ * device's sends leave in the order {@link #send} was called for them, and never in two requests at
+ * once (ADR 0031): a request carries all of a device's waiting sends it has room for, and the
+ * device's later sends wait until that request is answered. So a socket may pipeline its sends and
+ * still have them stored, and answered, in the order it made them; other devices' sends do not wait
+ * for it. Cannot promise: that a send answered {@code service_unavailable} was not stored (the
+ * request may have failed after the commit); the client resends with the same id and
+ * message-service's idempotency answers with the first ack.
  */
 @Component
 public class MessageSendClient {
@@ -58,6 +65,10 @@ public class MessageSendClient {
   private final JsonMapper json;
   private final GatewayProperties.Send settings;
   private final Queue<Waiting> waiting = new ConcurrentLinkedQueue<>();
+  // The drainer's own list of waiting sends, in arrival order (touched inside drain() only).
+  private final ArrayDeque<Waiting> held = new ArrayDeque<>();
+  // Devices with a send in a request under way: their later sends wait for its answers.
+  private final Set<String> busy = ConcurrentHashMap.newKeySet();
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicInteger draining = new AtomicInteger();
   private final Counter requests;
@@ -151,7 +162,11 @@ public class MessageSendClient {
   @JsonIgnoreProperties(ignoreUnknown = true)
   record Response(List<Result> results) {}
 
-  private record Waiting(Send send, MonoSink<Result> sink) {}
+  private record Waiting(Send send, MonoSink<Result> sink) {
+    String device() {
+      return send.userId() + '\u0000' + send.deviceId();
+    }
+  }
 
   /** Queues one send for the next request; completes with its result (never with an error). */
   public Mono<Result> send(Send send) {
@@ -173,20 +188,45 @@ public class MessageSendClient {
     }
     int missed = 1;
     do {
-      while (inFlight.get() < settings.maxInFlight() && !waiting.isEmpty()) {
-        List<Waiting> batch = new ArrayList<>();
-        Waiting next;
-        while (batch.size() < settings.maxBatch() && (next = waiting.poll()) != null) {
-          batch.add(next);
-        }
+      Waiting arrived;
+      while ((arrived = waiting.poll()) != null) {
+        held.add(arrived);
+      }
+      while (inFlight.get() < settings.maxInFlight() && !held.isEmpty()) {
+        List<Waiting> batch = nextBatch();
         if (batch.isEmpty()) {
-          break;
+          break; // every waiting send belongs to a device whose request is under way
         }
         inFlight.incrementAndGet();
         post(batch);
       }
       missed = draining.addAndGet(-missed);
     } while (missed != 0);
+  }
+
+  /**
+   * The next request: waiting sends in arrival order, up to max-batch, but none of a device that
+   * has a request under way, and none after a send of its device that was left behind; marks the
+   * request's devices busy.
+   */
+  private List<Waiting> nextBatch() {
+    List<Waiting> batch = new ArrayList<>(Math.min(settings.maxBatch(), held.size()));
+    Set<String> devices = new HashSet<>();
+    Set<String> leftBehind = new HashSet<>();
+    Iterator<Waiting> it = held.iterator();
+    while (it.hasNext() && batch.size() < settings.maxBatch()) {
+      Waiting next = it.next();
+      String device = next.device();
+      if (leftBehind.contains(device) || busy.contains(device)) {
+        leftBehind.add(device);
+        continue;
+      }
+      it.remove();
+      batch.add(next);
+      devices.add(device);
+    }
+    busy.addAll(devices);
+    return batch;
   }
 
   private void post(List<Waiting> batch) {
@@ -228,9 +268,12 @@ public class MessageSendClient {
               }
               return Mono.just(Collections.nCopies(sends.size(), Result.UNAVAILABLE));
             })
-        // After the answers went out: the next request may start.
+        // After the answers went out: the next request may start, and carry these devices' sends.
         .doFinally(
             signal -> {
+              for (Waiting w : batch) {
+                busy.remove(w.device());
+              }
               inFlight.decrementAndGet();
               drain();
             })

@@ -1,6 +1,7 @@
 package com.parley.im.gateway.session;
 
 import java.util.Queue;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.web.reactive.socket.CloseStatus;
@@ -43,7 +44,11 @@ public final class ClientSession {
   private final int queueLimit;
   private final Queue<String> queue;
   private final Sinks.Many<String> outbound;
+  private static final AtomicIntegerFieldUpdater<ClientSession> UNANSWERED =
+      AtomicIntegerFieldUpdater.newUpdater(ClientSession.class, "unansweredSends");
+
   private volatile long lastFrameNanos = System.nanoTime();
+  private volatile int unansweredSends;
   private CloseStatus closeStatus; // guarded by this
   private PendingFrames pending; // guarded by this; null while no frame waits for a recv
 
@@ -83,6 +88,16 @@ public final class ClientSession {
 
   public String id() {
     return socket.getId();
+  }
+
+  /** Counts a {@code send} of this socket that waits for its answer; returns how many wait now. */
+  public int sendStarted() {
+    return UNANSWERED.incrementAndGet(this);
+  }
+
+  /** Counts down {@link #sendStarted} once the send's answer was queued (or given up). */
+  public void sendAnswered() {
+    UNANSWERED.decrementAndGet(this);
   }
 
   /** Records that the client sent a data frame just now (a sign of life). */

@@ -20,9 +20,12 @@ import tools.jackson.databind.JsonNode;
  * {@link MessageSendClient} (batched with the other sockets' sends), answered with {@code ack} or
  * {@code error} carrying the frame's id.
  *
- * <p>Order: the returned Mono completes only once the answer is queued on the socket, and the
- * socket's frames are handled one at a time, so one device's sends reach message-service (and get
- * their seqs) in the order it sent them, and their answers come back in that order.
+ * <p>Pipelining (ADR 0031): the returned Mono completes once the send is queued in the {@link
+ * MessageSendClient}, which keeps one device's sends in order and in one request at a time, so the
+ * socket's next frame is handled while the send travels: one device's sends reach message-service
+ * (and get their seqs) in the order it sent them, and their answers come back in that order. At
+ * most {@value #PIPELINED} sends of a socket wait for their answers this way; beyond, the Mono
+ * completes only with the answer, so a client that floods is slowed by TCP back-pressure.
  */
 @Component
 class SendFrameHandler implements FrameHandler {
@@ -30,6 +33,9 @@ class SendFrameHandler implements FrameHandler {
   /** Kinds a client may send; {@code system} and {@code recall} are written by the server. */
   static final Set<String> CLIENT_KINDS =
       Set.of("text", "emoji", "image", "voice", "video", "file", "location", "custom");
+
+  /** Sends of one socket that may wait for their answers while its next frames are read. */
+  static final int PIPELINED = 32;
 
   private final MessageSendClient sends;
   private final FrameEncoder frames;
@@ -58,25 +64,37 @@ class SendFrameHandler implements FrameHandler {
     }
     JsonNode body = Fields.requireObject(frame, "body");
     Span span = tracing.start(clientTraceparent(frame));
-    return sends
-        .send(
-            new MessageSendClient.Send(
-                session.userId(),
-                session.deviceId(),
-                id,
-                conversationId,
-                kind,
-                body,
-                MessageTracing.traceparentOf(span)))
-        .doOnNext(
-            result -> {
-              if (span != null) {
-                span.tag("im.send.status", result.isOk() ? "ok" : String.valueOf(result.code()));
-              }
-              session.send(frames.encode(answer(id, result)));
-            })
-        .doFinally(signal -> MessageTracing.end(span))
-        .then();
+    Mono<Void> answered =
+        sends
+            .send(
+                new MessageSendClient.Send(
+                    session.userId(),
+                    session.deviceId(),
+                    id,
+                    conversationId,
+                    kind,
+                    body,
+                    MessageTracing.traceparentOf(span)))
+            .doOnNext(
+                result -> {
+                  if (span != null) {
+                    span.tag(
+                        "im.send.status", result.isOk() ? "ok" : String.valueOf(result.code()));
+                  }
+                  session.send(frames.encode(answer(id, result)));
+                })
+            .doFinally(
+                signal -> {
+                  session.sendAnswered();
+                  MessageTracing.end(span);
+                })
+            .then();
+    if (session.sendStarted() > PIPELINED) {
+      return answered;
+    }
+    // Queued in order by the subscription itself; the answer is written when it comes.
+    answered.subscribe();
+    return Mono.empty();
   }
 
   /**

@@ -45,6 +45,42 @@ class MessageSendIntegrationTests extends GatewayIntegrationTest {
   }
 
   @Test
+  void pipelinedSendsTravelTogetherAndADeviceIsNeverInTwoRequestsAtOnce() throws Exception {
+    int sockets = 2;
+    int perSocket = 30;
+    String run = UUID.randomUUID().toString().substring(0, 8);
+    List<TestSocket> open = new ArrayList<>();
+    try {
+      for (int s = 0; s < sockets; s++) {
+        TestSocket socket = connect(TestTokens.newIdentity());
+        socket.next("welcome");
+        open.add(socket);
+      }
+      int requestsBefore = MESSAGES.requests();
+      int overlapsBefore = MESSAGES.overlappingDevices();
+      for (int s = 0; s < sockets; s++) {
+        for (int i = 0; i < perSocket; i++) {
+          open.get(s).send(send("p" + i, "c-" + run + "-" + s));
+        }
+      }
+      for (int s = 0; s < sockets; s++) {
+        for (int i = 0; i < perSocket; i++) {
+          JsonNode ack = open.get(s).next();
+          assertThat(ack.path("id").asString()).isEqualTo("p" + i);
+          assertThat(ack.path("seq").asLong()).isEqualTo(i + 1);
+        }
+        assertThat(MESSAGES.arrivalsIn("c-" + run + "-" + s)).hasSize(perSocket);
+      }
+      // Sockets waiting for each ack would need at least one request per send and socket (30);
+      // pipelined, a device's waiting sends share the next request.
+      assertThat(MESSAGES.requests() - requestsBefore).isLessThan(perSocket / 2);
+      assertThat(MESSAGES.overlappingDevices() - overlapsBefore).isZero();
+    } finally {
+      open.forEach(TestSocket::close);
+    }
+  }
+
+  @Test
   void theSendsOfSeveralSocketsAtOnceAreBatched() throws Exception {
     int sockets = 10;
     int perSocket = 5;
