@@ -30,8 +30,8 @@ import reactor.core.publisher.SignalType;
  * the 64 KiB limit and handed to the {@link FrameDispatcher}. Frames of one socket are handled one
  * at a time in arrival order ({@code concatMap}), because PROTOCOL.md promises that one device's
  * sends keep their order; a {@code send} is handled once it is queued in order (its answer comes
- * later, ADR 0031), so a client's pipelined sends travel together; while a handler works, at most
- * a few frames are read ahead and then TCP back-pressure slows the client down.
+ * later, ADR 0031), so a client's pipelined sends travel together; while a handler works, at most a
+ * few frames are read ahead and then TCP back-pressure slows the client down.
  *
  * <p>Writing: through the socket's bounded queue ({@link ClientSession}).
  */

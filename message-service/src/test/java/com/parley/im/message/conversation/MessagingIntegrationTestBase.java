@@ -137,6 +137,22 @@ public abstract class MessagingIntegrationTestBase {
         .block(WAIT);
   }
 
+  /** Sends a text message through REST as {@code token}'s device; the 201 answer's body. */
+  protected Map<?, ?> sendText(
+      String token, String conversationId, String clientMsgId, String text) {
+    return http.post()
+        .uri("/api/conversations/{id}/messages", conversationId)
+        .headers(h -> h.setBearerAuth(token))
+        .contentType(org.springframework.http.MediaType.APPLICATION_JSON)
+        .bodyValue(Map.of("clientMsgId", clientMsgId, "kind", "text", "body", Map.of("text", text)))
+        .exchange()
+        .expectStatus()
+        .isCreated()
+        .expectBody(Map.class)
+        .returnResult()
+        .getResponseBody();
+  }
+
   protected long count(String sql) {
     return db.sql(sql).map(row -> row.get(0, Long.class)).one().block(WAIT);
   }

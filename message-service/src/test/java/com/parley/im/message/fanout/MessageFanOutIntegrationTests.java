@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.http.MediaType;
 
 /**
  * Fan-out through the real outbox relay and routed delivery: members' devices get the {@code
@@ -33,19 +32,7 @@ class MessageFanOutIntegrationTests extends MessagingIntegrationTestBase {
     online(b, "phone", gateway);
     // c has no socket: nothing is published for c.
 
-    Map<?, ?> sent =
-        http.post()
-            .uri("/api/conversations/{id}/messages", group)
-            .headers(h -> h.setBearerAuth(TestTokens.accessToken(a.id(), "phone")))
-            .contentType(MediaType.APPLICATION_JSON)
-            .bodyValue(
-                Map.of("clientMsgId", "f-1", "kind", "text", "body", Map.of("text", "hello all")))
-            .exchange()
-            .expectStatus()
-            .isCreated()
-            .expectBody(Map.class)
-            .returnResult()
-            .getResponseBody();
+    Map<?, ?> sent = sendText(TestTokens.accessToken(a.id(), "phone"), group, "f-1", "hello all");
 
     Map<String, Object> atB = gateway.await(b.id(), "phone", "message");
     assertThat(atB)
@@ -75,7 +62,7 @@ class MessageFanOutIntegrationTests extends MessagingIntegrationTestBase {
     relay.stop();
     Map<?, ?> sent;
     try {
-      sent = send(a, direct, "without-relay");
+      sent = sendText(a.token(), direct, "without-relay", "hi");
       assertThat(gateway.await(b.id(), "phone", "message"))
           .containsEntry("messageId", sent.get("messageId"));
       assertThat(unpublished(sent)).isEqualTo(1); // the relay did not take part
@@ -93,7 +80,7 @@ class MessageFanOutIntegrationTests extends MessagingIntegrationTestBase {
     FakeGateway gateway = gateway();
     online(b, "phone", gateway);
 
-    Map<?, ?> sent = send(a, direct, "once");
+    Map<?, ?> sent = sendText(a.token(), direct, "once", "hi");
 
     gateway.await(b.id(), "phone", "message");
     awaitTrue(() -> unpublished(sent) == 0); // the relay has passed over the row
@@ -102,20 +89,6 @@ class MessageFanOutIntegrationTests extends MessagingIntegrationTestBase {
             gateway.frames(b.id(), "phone").stream()
                 .filter(f -> sent.get("messageId").equals(f.get("messageId"))))
         .hasSize(1);
-  }
-
-  private Map<?, ?> send(User from, String conversation, String clientMsgId) {
-    return http.post()
-        .uri("/api/conversations/{id}/messages", conversation)
-        .headers(h -> h.setBearerAuth(from.token()))
-        .contentType(MediaType.APPLICATION_JSON)
-        .bodyValue(Map.of("clientMsgId", clientMsgId, "kind", "text", "body", Map.of("text", "hi")))
-        .exchange()
-        .expectStatus()
-        .isCreated()
-        .expectBody(Map.class)
-        .returnResult()
-        .getResponseBody();
   }
 
   /** How many of the message's outbox rows the relay has not published. */
@@ -137,15 +110,7 @@ class MessageFanOutIntegrationTests extends MessagingIntegrationTestBase {
     FakeGateway gateway = gateway();
     online(b, "tablet", gateway);
     for (int i = 1; i <= 10; i++) {
-      http.post()
-          .uri("/api/conversations/{id}/messages", direct)
-          .headers(h -> h.setBearerAuth(a.token()))
-          .contentType(MediaType.APPLICATION_JSON)
-          .bodyValue(
-              Map.of("clientMsgId", "o-" + i, "kind", "text", "body", Map.of("text", "n" + i)))
-          .exchange()
-          .expectStatus()
-          .isCreated();
+      sendText(a.token(), direct, "o-" + i, "n" + i);
     }
     awaitTrue(() -> gateway.frames(b.id(), "tablet").size() >= 10);
     List<Object> seqs =

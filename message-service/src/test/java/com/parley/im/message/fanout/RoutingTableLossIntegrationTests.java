@@ -4,12 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.parley.im.defaults.delivery.RoutedDeliveryPublisher;
 import com.parley.im.message.conversation.MessagingIntegrationTestBase;
-import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.http.MediaType;
 
 /**
  * Pushes while presence's routing table is lost (ADR 0008), through the real relay, fan-out and
@@ -107,20 +105,6 @@ class RoutingTableLossIntegrationTests extends MessagingIntegrationTestBase {
   }
 
   private void send(User from, String conversation, String text) {
-    http.post()
-        .uri("/api/conversations/{id}/messages", conversation)
-        .headers(h -> h.setBearerAuth(from.token()))
-        .contentType(MediaType.APPLICATION_JSON)
-        .bodyValue(
-            Map.of(
-                "clientMsgId",
-                text + "-" + System.nanoTime(),
-                "kind",
-                "text",
-                "body",
-                Map.of("text", text)))
-        .exchange()
-        .expectStatus()
-        .isCreated();
+    sendText(from.token(), conversation, text + "-" + System.nanoTime(), text);
   }
 }
