@@ -19,3 +19,7 @@ create index if not exists outbox_event_unpublished
 -- W3C trace context of the change that wrote the row, when it was sampled (ADR 0028); the relay
 -- sends it as the AMQP header `traceparent`. Null for unsampled changes.
 alter table outbox_event add column if not exists traceparent text;
+
+-- The AMQP routing key, when it is not the destination (ADR 0032: message-stored of a message with
+-- media is routed as message-stored.media, so media-service's queue is bound to those only).
+alter table outbox_event add column if not exists routing_key text;

@@ -22,6 +22,7 @@ public final class Destinations {
   public static final String ROUTING_TABLE_LOST = "routing-table-lost";
 
   public static final String MESSAGE_STORED = "message-stored";
+
   public static final String CONVERSATION_CHANGED = "conversation-changed";
   public static final String READ_POSITION_MOVED = "read-position-moved";
 

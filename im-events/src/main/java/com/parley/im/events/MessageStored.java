@@ -27,4 +27,12 @@ public record MessageStored(
     String kind,
     Instant createdAt,
     String mediaId)
-    implements DomainEvent {}
+    implements DomainEvent {
+
+  /**
+   * The routing key of an event that carries a {@code mediaId}; the others are routed by the
+   * destination's name, {@value Destinations#MESSAGE_STORED} (ADR 0032). A consumer that needs
+   * every stored message binds {@code #}; media-service binds this key only.
+   */
+  public static final String MEDIA_ROUTING_KEY = "message-stored.media";
+}

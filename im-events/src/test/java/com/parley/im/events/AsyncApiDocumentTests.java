@@ -85,9 +85,12 @@ class AsyncApiDocumentTests {
             "0.1.0",
             "description",
             "Broker destinations between Parley's services (RabbitMQ topic exchanges, one per"
-                + " event; gateway-deliveries is a direct exchange keyed by gateway instance) and"
-                + " the frames of the client WebSocket. The client contract is"
-                + " docs/protocol.md."));
+                + " event, routed by the destination's name; gateway-deliveries is a direct"
+                + " exchange keyed by gateway instance; message-stored of a message that carries"
+                + " a mediaId is routed by "
+                + MessageStored.MEDIA_ROUTING_KEY
+                + ", so bind # for every stored message) and the frames of the client WebSocket."
+                + " The client contract is docs/protocol.md."));
     doc.put(
         "servers",
         map(

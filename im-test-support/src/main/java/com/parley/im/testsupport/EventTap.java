@@ -52,12 +52,24 @@ public final class EventTap {
   /** Publishes {@code event} as JSON to a destination's exchange, as another service would. */
   public static void publish(
       ConnectionFactory rabbit, JsonMapper json, String destination, Object event) {
+    publish(rabbit, json, destination, destination, event);
+  }
+
+  /**
+   * Publishes {@code event} to the run's exchange of {@code destination} with {@code routingKey}.
+   */
+  public static void publish(
+      ConnectionFactory rabbit,
+      JsonMapper json,
+      String destination,
+      String routingKey,
+      Object event) {
     MessageProperties properties = new MessageProperties();
     properties.setContentType("application/json");
     new RabbitTemplate(rabbit)
         .send(
             exchangeOf(destination),
-            destination,
+            routingKey,
             new Message(json.writeValueAsBytes(event), properties));
   }
 

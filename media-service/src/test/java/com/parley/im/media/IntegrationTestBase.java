@@ -115,9 +115,16 @@ public abstract class IntegrationTestBase {
         .getResponseBody();
   }
 
-  /** Publishes {@code event} to {@code destination}, as message-service would. */
+  /**
+   * Publishes {@code event} to {@code destination}, as message-service would: a {@code
+   * message-stored} event with a {@code mediaId} by the media routing key (ADR 0032).
+   */
   protected void publish(String destination, Object event) {
-    EventTap.publish(rabbit, json, destination, event);
+    String routingKey =
+        event instanceof com.parley.im.events.MessageStored stored && stored.mediaId() != null
+            ? com.parley.im.events.MessageStored.MEDIA_ROUTING_KEY
+            : destination;
+    EventTap.publish(rabbit, json, destination, routingKey, event);
   }
 
   protected long count(String sql) {

@@ -48,28 +48,37 @@ public class Outbox {
    * that write the events of many traces in one transaction.
    */
   public Mono<Void> append(String destination, DomainEvent event, String traceparent) {
+    return append(destination, null, event, traceparent);
+  }
+
+  /**
+   * Like {@link #append(String, DomainEvent, String)}, published with {@code routingKey} instead of
+   * the destination as AMQP routing key (null for the destination; ADR 0032).
+   */
+  public Mono<Void> append(
+      String destination, String routingKey, DomainEvent event, String traceparent) {
     return Mono.fromCallable(() -> json.writeValueAsString(event))
         .flatMap(
-            payload ->
-                bindTraceparent(
-                        db.sql(
-                                "insert into outbox_event (event_id, destination, event_type,"
-                                    + " payload, traceparent) values (:eventId, :destination,"
-                                    + " :eventType, :payload, :traceparent)")
-                            .bind("eventId", event.eventId())
-                            .bind("destination", destination)
-                            .bind("eventType", event.getClass().getSimpleName())
-                            .bind("payload", payload),
-                        traceparent)
-                    .then())
+            payload -> {
+              var spec =
+                  db.sql(
+                          "insert into outbox_event (event_id, destination, event_type, payload,"
+                              + " traceparent, routing_key) values (:eventId, :destination,"
+                              + " :eventType, :payload, :traceparent, :routingKey)")
+                      .bind("eventId", event.eventId())
+                      .bind("destination", destination)
+                      .bind("eventType", event.getClass().getSimpleName())
+                      .bind("payload", payload);
+              return bindOrNull(
+                      bindOrNull(spec, "traceparent", traceparent), "routingKey", routingKey)
+                  .then();
+            })
         .then(wakeRelayAfterCommit());
   }
 
-  private static DatabaseClient.GenericExecuteSpec bindTraceparent(
-      DatabaseClient.GenericExecuteSpec spec, String traceparent) {
-    return traceparent == null
-        ? spec.bindNull("traceparent", String.class)
-        : spec.bind("traceparent", traceparent);
+  private static DatabaseClient.GenericExecuteSpec bindOrNull(
+      DatabaseClient.GenericExecuteSpec spec, String name, String value) {
+    return value == null ? spec.bindNull(name, String.class) : spec.bind(name, value);
   }
 
   /** Signals once after each transaction that appended events committed. */

@@ -49,7 +49,7 @@ public class OutboxRelay implements SmartLifecycle {
   static final int LISTENER_ATTEMPTS = 5;
 
   private static final String SELECT_DUE =
-      "select id, event_id, destination, event_type, payload, traceparent, attempts,"
+      "select id, event_id, destination, event_type, payload, traceparent, routing_key, attempts,"
           + " next_attempt_at <= now() as due from outbox_event"
           + " where published_at is null order by id limit :limit for update skip locked";
 
@@ -225,7 +225,8 @@ public class OutboxRelay implements SmartLifecycle {
                                             row.get("destination", String.class),
                                             row.get("event_type", String.class),
                                             row.get("payload", String.class),
-                                            row.get("traceparent", String.class)),
+                                            row.get("traceparent", String.class),
+                                            row.get("routing_key", String.class)),
                                         row.get("attempts", Integer.class),
                                         Boolean.TRUE.equals(row.get("due", Boolean.class))))
                             .all()

@@ -85,7 +85,7 @@ public class RabbitOutboxPublisher implements OutboxPublisher {
               CorrelationData correlation = new CorrelationData(message.eventId());
               operations.send(
                   prefix + message.destination(),
-                  message.destination(),
+                  message.routingKeyOrDestination(),
                   amqp(message),
                   correlation);
               sent.add(correlation);

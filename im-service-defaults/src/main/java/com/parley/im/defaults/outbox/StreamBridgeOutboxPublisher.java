@@ -17,7 +17,8 @@ import org.springframework.util.MimeTypeUtils;
  * waits for the RabbitMQ publisher confirm ({@code useConfirmHeader}), one message after the other
  * (also in {@link #publishAll}: StreamBridge does not keep unconfirmed sends on one channel, so a
  * batch sent at once could be reordered; {@link RabbitOutboxPublisher} batches). Blocking: call it
- * off the event loop.
+ * off the event loop. Used only where no RabbitMQ connection factory exists (then no queue binding
+ * routes by key either): a message's {@link OutboxMessage#routingKey} is not applied.
  */
 public class StreamBridgeOutboxPublisher implements OutboxPublisher {
 

@@ -8,17 +8,29 @@ import com.parley.im.events.Destinations;
 import com.parley.im.events.MessageStored;
 import com.parley.im.media.IntegrationTestBase;
 import com.parley.im.media.Samples;
+import com.parley.im.testsupport.EventTap;
+import com.parley.im.testsupport.TestInfrastructure;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.springframework.amqp.core.Binding;
+import org.springframework.amqp.rabbit.core.RabbitAdmin;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.ApplicationListener;
 import org.springframework.http.HttpHeaders;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 
 /** {@code GET /api/media/{id}}: who may read, and how the bytes are served. */
 class DownloadIntegrationTests extends IntegrationTestBase {
+
+  @Autowired
+  @Qualifier("dropCatchAllMessageStoredBinding")
+  ApplicationListener<ApplicationReadyEvent> dropCatchAllMessageStoredBinding;
 
   @Test
   void theUploaderDownloadsWholeWithTheHeadersOfASafeDownload() {
@@ -149,6 +161,44 @@ class DownloadIntegrationTests extends IntegrationTestBase {
                 .getContentDisposition()
                 .isAttachment())
         .isTrue();
+  }
+
+  @Test
+  void onlyStoredMessagesRoutedByTheMediaKeyReachMediaServiceEvenAfterAnOldCatchAllBinding() {
+    // A queue declared by an earlier version is also bound with '#'; start-up removes it.
+    String exchange = TestInfrastructure.get().brokerPrefix() + Destinations.MESSAGE_STORED;
+    new RabbitAdmin(rabbit)
+        .declareBinding(
+            new Binding(
+                exchange + ".media-service", Binding.DestinationType.QUEUE, exchange, "#", null));
+    dropCatchAllMessageStoredBinding.onApplicationEvent(null);
+
+    User alice = user();
+    User bob = user();
+    String unrouted = uploadedId(alice, 16);
+    String routed = uploadedId(alice, 17);
+    assertThat(unrouted).isNotEqualTo(routed);
+    String conversation = "g-" + UUID.randomUUID();
+    publish(Destinations.CONVERSATION_CHANGED, changed(conversation, Instant.now(), alice, bob));
+    // Routed by the destination, as a message without media is: not for media-service.
+    EventTap.publish(
+        rabbit,
+        json,
+        Destinations.MESSAGE_STORED,
+        Destinations.MESSAGE_STORED,
+        sent(conversation, alice, unrouted));
+    publish(Destinations.MESSAGE_STORED, sent(conversation, alice, routed));
+
+    await()
+        .atMost(WAIT)
+        .until(() -> get(bob, "/api/media/" + routed, null).getStatus().value() == 200);
+    assertThat(get(bob, "/api/media/" + unrouted, null).getStatus().value()).isEqualTo(404);
+  }
+
+  private String uploadedId(User owner, int seed) {
+    return (String)
+        uploaded(owner, Samples.random(64, seed), "m.bin", "application/octet-stream")
+            .get("mediaId");
   }
 
   @Test

@@ -170,6 +170,7 @@ public class R2dbcMessageStore implements MessageStore {
                   .then(
                       outbox.append(
                           Destinations.MESSAGE_STORED,
+                          routingKey(events.get(last)),
                           events.get(last),
                           messages.get(last).traceparent()))
                   .thenReturn(List.copyOf(stored));
@@ -252,9 +253,9 @@ public class R2dbcMessageStore implements MessageStore {
     if (!events.isEmpty()) {
       sql.append(
           ", events as (insert into outbox_event (event_id, destination, event_type, payload,"
-              + " traceparent) select e, :destination, :type, p, tp"
-              + " from unnest(:ei::text[], :ep::text[], :et::text[]) with ordinality"
-              + " as t(e, p, tp, n) order by n"
+              + " traceparent, routing_key) select e, :destination, :type, p, tp, rk"
+              + " from unnest(:ei::text[], :ep::text[], :et::text[], :er::text[]) with ordinality"
+              + " as t(e, p, tp, rk, n) order by n"
               + " returning 1)");
     }
     sql.append(" select count(*) from inserted");
@@ -295,6 +296,7 @@ public class R2dbcMessageStore implements MessageStore {
           messages.subList(0, events.size()).stream()
               .map(NewMessage::traceparent)
               .toArray(String[]::new));
+      params.put("er", events.stream().map(R2dbcMessageStore::routingKey).toArray(String[]::new));
     }
     GenericExecuteSpec spec = db.sql(sql.toString()).bindValues(params);
     return spec.map(row -> row.get(0, Long.class)).one().then();
@@ -318,6 +320,15 @@ public class R2dbcMessageStore implements MessageStore {
         m.kind(),
         m.createdAt(),
         mediaIdOf(m));
+  }
+
+  /**
+   * The routing key of a {@code message-stored} event: {@value MessageStored#MEDIA_ROUTING_KEY}
+   * when it carries a {@code mediaId} (media-service's queue is bound to those only, ADR 0032),
+   * else the destination (null).
+   */
+  private static String routingKey(MessageStored event) {
+    return event.mediaId() == null ? null : MessageStored.MEDIA_ROUTING_KEY;
   }
 
   /** The {@code mediaId} of a media message's body, for media-service's access rights. */

@@ -2,6 +2,7 @@ package com.parley.im.message.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.parley.im.events.MessageStored;
 import com.parley.im.message.conversation.MessagingIntegrationTestBase;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -143,5 +144,56 @@ class MessageStoreIntegrationTests extends MessagingIntegrationTestBase {
                 .collectList()
                 .block(WAIT))
         .containsExactly("n1", "n3", "n5");
+  }
+
+  @Test
+  void aMessageWithMediaIsRoutedByTheMediaKeyTheOthersByTheirDestination() {
+    User a = user();
+    String group = group(a);
+    TransactionalOperator tx = TransactionalOperator.create(transactions);
+    // The batch statement writes all events but the last; Outbox.append writes the last one.
+    List<List<NewMessage>> batches =
+        List.of(
+            List.of(text(group, a, "r-1"), image(group, a, "r-2"), text(group, a, "r-3")),
+            List.of(image(group, a, "r-4")));
+    for (List<NewMessage> batch : batches) {
+      tx.transactional(store.lockConversations(List.of(group)).then(store.append(batch)))
+          .block(WAIT);
+    }
+
+    List<String> keys =
+        db.sql(
+                "select coalesce(routing_key, '-') from outbox_event"
+                    + " where destination = 'message-stored' and payload like :c order by id")
+            .bind("c", "%" + group + "%")
+            .map(row -> row.get(0, String.class))
+            .all()
+            .collectList()
+            .block(WAIT);
+    assertThat(keys)
+        .containsExactly(
+            "-", MessageStored.MEDIA_ROUTING_KEY, "-", MessageStored.MEDIA_ROUTING_KEY);
+  }
+
+  private NewMessage text(String conversation, User sender, String clientMsgId) {
+    return new NewMessage(
+        store.newMessageId(),
+        conversation,
+        sender.id(),
+        "phone",
+        clientMsgId,
+        "text",
+        Map.of("text", "t"));
+  }
+
+  private NewMessage image(String conversation, User sender, String clientMsgId) {
+    return new NewMessage(
+        store.newMessageId(),
+        conversation,
+        sender.id(),
+        "phone",
+        clientMsgId,
+        "image",
+        Map.of("mediaId", "md-" + clientMsgId, "width", 10));
   }
 }
