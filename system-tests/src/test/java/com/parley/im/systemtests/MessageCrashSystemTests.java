@@ -15,12 +15,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
 
 /**
- * A message-service killed between the commit of a message and its publish still delivers it after
- * the restart (ADR 0006 §3: the push to devices is made from the outbox row committed with the
- * message, not by the request that stored it).
+ * A message-service killed between the commit of a message and its push still delivers it after the
+ * restart (ADR 0006 §3, ADR 0030: the send batch pushes after its commit, and the outbox relay
+ * pushes every committed row that was not pushed, also after a restart).
  *
- * <p>The test replaces the running message-service by one started with its outbox relay off ({@code
- * im.outbox.relay-enabled=false}: messages and their outbox rows commit, nothing is pushed or
+ * <p>The test replaces the running message-service by one started with its outbox relay and its
+ * push on commit off ({@code im.outbox.relay-enabled=false}, {@code
+ * im.message.push-on-commit=false}: messages and their outbox rows commit, nothing is pushed or
  * published, as if the process died right after each commit), stores a message (201: durably
  * stored), kills that process with SIGKILL, and starts message-service again through {@code ./im
  * up}. The recipient's socket, open all along, must then get the {@code message} push, and a resend
@@ -96,7 +97,7 @@ class MessageCrashSystemTests {
               "relayless-message",
               messagePort,
               Map.of("IM_MESSAGE_KEYS_FILE", messageKeysFile()),
-              Map.of("im.outbox.relay-enabled", "false"));
+              Map.of("im.outbox.relay-enabled", "false", "im.message.push-on-commit", "false"));
       relayless.awaitReady(SERVICE_START);
 
       String clientMsgId = ParleyClient.clientMsgId("crash");

@@ -22,6 +22,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -162,7 +163,7 @@ public class MessageSendClient {
   @JsonIgnoreProperties(ignoreUnknown = true)
   record Response(List<Result> results) {}
 
-  private record Waiting(Send send, MonoSink<Result> sink) {
+  private record Waiting(Send send, BooleanSupplier gone, MonoSink<Result> sink) {
     String device() {
       return send.userId() + '\u0000' + send.deviceId();
     }
@@ -170,9 +171,19 @@ public class MessageSendClient {
 
   /** Queues one send for the next request; completes with its result (never with an error). */
   public Mono<Result> send(Send send) {
+    return send(send, () -> false);
+  }
+
+  /**
+   * Like {@link #send(Send)}, for a send whose socket may close before it leaves: once {@code gone}
+   * says so, a send still waiting is not sent at all (it completes with {@code
+   * service_unavailable}), so what a dropped socket leaves stored is a prefix of what it sent, as
+   * when it sent one at a time (ADR 0031); the client resends the rest.
+   */
+  public Mono<Result> send(Send send, BooleanSupplier gone) {
     return Mono.create(
         sink -> {
-          waiting.offer(new Waiting(send, sink));
+          waiting.offer(new Waiting(send, gone, sink));
           drain();
         });
   }
@@ -207,7 +218,7 @@ public class MessageSendClient {
   /**
    * The next request: waiting sends in arrival order, up to max-batch, but none of a device that
    * has a request under way, and none after a send of its device that was left behind; marks the
-   * request's devices busy.
+   * request's devices busy. Drops the sends of sockets that closed meanwhile.
    */
   private List<Waiting> nextBatch() {
     List<Waiting> batch = new ArrayList<>(Math.min(settings.maxBatch(), held.size()));
@@ -216,6 +227,11 @@ public class MessageSendClient {
     Iterator<Waiting> it = held.iterator();
     while (it.hasNext() && batch.size() < settings.maxBatch()) {
       Waiting next = it.next();
+      if (next.gone().getAsBoolean()) {
+        it.remove();
+        next.sink().success(Result.UNAVAILABLE);
+        continue;
+      }
       String device = next.device();
       if (leftBehind.contains(device) || busy.contains(device)) {
         leftBehind.add(device);

@@ -74,7 +74,8 @@ class SendFrameHandler implements FrameHandler {
                     conversationId,
                     kind,
                     body,
-                    MessageTracing.traceparentOf(span)))
+                    MessageTracing.traceparentOf(span)),
+                session::isClosing)
             .doOnNext(
                 result -> {
                   if (span != null) {

@@ -1,6 +1,7 @@
 package com.parley.im.gateway.message;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.parley.im.gateway.GatewayIntegrationTest;
 import com.parley.im.gateway.TestSocket;
@@ -18,6 +19,8 @@ import tools.jackson.databind.JsonNode;
  * batched, failures answered {@code service_unavailable}, refusals as {@code error} frames.
  */
 class MessageSendIntegrationTests extends GatewayIntegrationTest {
+
+  private static final Duration WAIT = Duration.ofSeconds(20);
 
   @Test
   void fortyPipelinedSendsGetFortyAcksInSendOrderWithConsecutiveSeqs() throws Exception {
@@ -65,6 +68,29 @@ class MessageSendIntegrationTests extends GatewayIntegrationTest {
     } finally {
       open.forEach(TestSocket::close);
     }
+  }
+
+  @Test
+  void aDroppedSocketsSendsThatHadNotLeftAreNeverSent() throws Exception {
+    // The first send is answered only after the gateway's 5 s timeout; the next ones wait behind it
+    // (one request per device at a time) and the socket drops meanwhile.
+    String conversation = "slow-" + UUID.randomUUID();
+    TestTokens.Identity device = TestTokens.newIdentity();
+    try (TestSocket socket = connect(device)) {
+      socket.next("welcome");
+      for (int i = 0; i < 10; i++) {
+        socket.send(send("q" + i, conversation));
+      }
+      await().atMost(WAIT).until(() -> MESSAGES.arrivalsIn(conversation).size() == 1);
+    }
+    // The same device again: its send leaves after the first request ended, and after the
+    // dropped socket's waiting sends were dropped (they came first).
+    try (TestSocket again = connect(device)) {
+      again.next("welcome");
+      again.send(send("after", conversation));
+      await().atMost(WAIT).until(() -> MESSAGES.arrivalsIn(conversation).contains("after"));
+    }
+    assertThat(MESSAGES.arrivalsIn(conversation)).containsExactly("q0", "after");
   }
 
   @Test

@@ -72,6 +72,7 @@ class SendBatcher {
   private final MessageTracing tracing;
   private final int maxSize;
   private final int maxQueued;
+  private final boolean pushOnCommit;
   private final Queue<Pending> queue = new ConcurrentLinkedQueue<>();
   private final AtomicInteger queued = new AtomicInteger();
   private final AtomicBoolean running = new AtomicBoolean();
@@ -88,6 +89,7 @@ class SendBatcher {
     this.tx = TransactionalOperator.create(transactions);
     this.maxSize = properties.sendBatch().maxSize();
     this.maxQueued = properties.sendBatch().maxQueued();
+    this.pushOnCommit = properties.pushOnCommit();
   }
 
   /** Queues the sends in list order; answers each once it is stored (or refused), in list order. */
@@ -175,7 +177,9 @@ class SendBatcher {
                     }
                   });
               // In arrival order, which is seq order per conversation (ADR 0030).
-              fanOut.pushCommitted(committed);
+              if (pushOnCommit) {
+                fanOut.pushCommitted(committed);
+              }
             })
         .onErrorResume(
             e -> {
@@ -242,8 +246,12 @@ class SendBatcher {
                                       stored -> {
                                         // Before the commit, so the relay never sees a row
                                         // whose batch push it does not know of (ADR 0030).
-                                        fanOut.expect(
-                                            stored.stream().map(StoredMessage::messageId).toList());
+                                        if (pushOnCommit) {
+                                          fanOut.expect(
+                                              stored.stream()
+                                                  .map(StoredMessage::messageId)
+                                                  .toList());
+                                        }
                                         for (int i = 0; i < stored.size(); i++) {
                                           outcomes.put(
                                               freshKeys.get(i),

@@ -14,6 +14,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param sendRate per-user token bucket
  * @param sensitiveWords the filter applied before storage
  * @param sendBatch the {@link SendBatcher}'s bounds
+ * @param pushOnCommit whether a send batch pushes its messages once committed (ADR 0030); off, only
+ *     the outbox relay pushes them (a crash test turns it off together with the relay)
  */
 @ConfigurationProperties("im.message")
 public record SendProperties(
@@ -21,7 +23,8 @@ public record SendProperties(
     @DefaultValue("2s") Duration mediaTimeout,
     @DefaultValue SendRate sendRate,
     @DefaultValue SensitiveWords sensitiveWords,
-    @DefaultValue SendBatch sendBatch) {
+    @DefaultValue SendBatch sendBatch,
+    @DefaultValue("true") boolean pushOnCommit) {
 
   /** Sends per second per user, and the burst the bucket holds. */
   public record SendRate(@DefaultValue("30") double perSecond, @DefaultValue("100") int burst) {}
