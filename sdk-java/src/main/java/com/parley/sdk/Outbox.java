@@ -22,7 +22,9 @@ import tools.jackson.databind.JsonNode;
  * retryable refusal ({@code rate_limited}, {@code service_unavailable}, {@code internal_error})
  * sends that entry again after {@code retryAfterMs} (1 s if absent), with the same id, and the lane
  * goes one at a time for the next three acks, which bounds any reordering to the window that was in
- * flight; any other refusal is final.
+ * flight; any other refusal is final. Every send that leaves, on either transport, first takes a
+ * token of the client's {@link SendPace}; without one it waits for a later pump (the client's
+ * tick).
  */
 final class Outbox {
 
@@ -68,6 +70,7 @@ final class Outbox {
   private final int window;
   private final Map<String, Lane> lanes = new LinkedHashMap<>();
   private final Map<String, Entry> byId = new HashMap<>();
+  private final SendPace pace = new SendPace(System.nanoTime());
 
   Outbox(ParleyClient client, int window) {
     this.client = client;
@@ -112,7 +115,7 @@ final class Outbox {
           break; // waiting for its retry: the later ones wait behind it
         }
         if (client.socketOpen()) {
-          if (inFlight >= (lane.strictAcks > 0 ? 1 : window)) {
+          if (inFlight >= (lane.strictAcks > 0 ? 1 : window) || !pace.take(now)) {
             break;
           }
           entry.state = State.ON_SOCKET;
@@ -126,7 +129,7 @@ final class Outbox {
                   "kind", entry.kind,
                   "body", entry.body));
         } else {
-          if (inFlight == 0) {
+          if (inFlight == 0 && pace.take(now)) {
             sendOverRest(entry);
           }
           break;
