@@ -76,10 +76,12 @@ public class MessageFanOut implements OutboxRelayListener, DisposableBean {
   private final Sinks.Many<List<Committed>> committed =
       Sinks.many().unicast().onBackpressureBuffer();
   private final Disposable pushing;
-  // After a failed push: the last message left to the relay since, and since when (ADR 0030).
-  private final Object order = new Object();
-  private String lastLeftToRelay; // guarded by order
-  private long leftSince; // guarded by order
+  // One monitor for the emissions into committed (one emitter at a time, in commit order) and for
+  // the give-way state after a failed push: the last message left to the relay since, and since
+  // when (ADR 0030).
+  private final Object lock = new Object();
+  private String lastLeftToRelay; // guarded by lock
+  private long leftSince; // guarded by lock
 
   private final R2dbcMessageStore store;
   private final ConversationAccess access;
@@ -119,9 +121,14 @@ public class MessageFanOut implements OutboxRelayListener, DisposableBean {
    * #expect}ed before the commit) without waiting for the relay; the relay then skips those that
    * reached the broker. Returns at once.
    */
-  public synchronized void pushCommitted(List<Committed> batch) {
-    if (!batch.isEmpty() && committed.tryEmitNext(batch).isFailure()) {
-      batch.forEach(message -> settle(message.message().messageId(), false));
+  public void pushCommitted(List<Committed> batch) {
+    if (batch.isEmpty()) {
+      return;
+    }
+    synchronized (lock) {
+      if (committed.tryEmitNext(batch).isFailure()) {
+        batch.forEach(message -> settle(message.message().messageId(), false));
+      }
     }
   }
 
@@ -160,7 +167,7 @@ public class MessageFanOut implements OutboxRelayListener, DisposableBean {
    * relay has not caught up; answers whether it did.
    */
   private boolean leaveToRelay(List<StoredMessage> messages, boolean failed) {
-    synchronized (order) {
+    synchronized (lock) {
       long now = System.nanoTime();
       if (!failed && (lastLeftToRelay == null || now - leftSince > GIVE_WAY_NANOS)) {
         lastLeftToRelay = null;
@@ -265,7 +272,7 @@ public class MessageFanOut implements OutboxRelayListener, DisposableBean {
    * pushes, so that its retry skips again what was pushed.
    */
   private void relayed(List<MessageStored> messages) {
-    synchronized (order) {
+    synchronized (lock) {
       for (MessageStored message : messages) {
         pushes.remove(message.messageId());
         if (message.messageId().equals(lastLeftToRelay)) {

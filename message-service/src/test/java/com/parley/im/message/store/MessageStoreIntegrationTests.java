@@ -154,8 +154,11 @@ class MessageStoreIntegrationTests extends MessagingIntegrationTestBase {
     // The batch statement writes all events but the last; Outbox.append writes the last one.
     List<List<NewMessage>> batches =
         List.of(
-            List.of(text(group, a, "r-1"), image(group, a, "r-2"), text(group, a, "r-3")),
-            List.of(image(group, a, "r-4")));
+            List.of(
+                message(group, a, "r-1", "text"),
+                message(group, a, "r-2", "image"),
+                message(group, a, "r-3", "text")),
+            List.of(message(group, a, "r-4", "image")));
     for (List<NewMessage> batch : batches) {
       tx.transactional(store.lockConversations(List.of(group)).then(store.append(batch)))
           .block(WAIT);
@@ -175,25 +178,12 @@ class MessageStoreIntegrationTests extends MessagingIntegrationTestBase {
             "-", MessageStored.MEDIA_ROUTING_KEY, "-", MessageStored.MEDIA_ROUTING_KEY);
   }
 
-  private NewMessage text(String conversation, User sender, String clientMsgId) {
+  private NewMessage message(String conversation, User sender, String clientMsgId, String kind) {
+    Map<String, Object> body =
+        kind.equals("image")
+            ? Map.of("mediaId", "md-" + clientMsgId, "width", 10)
+            : Map.of("text", "t");
     return new NewMessage(
-        store.newMessageId(),
-        conversation,
-        sender.id(),
-        "phone",
-        clientMsgId,
-        "text",
-        Map.of("text", "t"));
-  }
-
-  private NewMessage image(String conversation, User sender, String clientMsgId) {
-    return new NewMessage(
-        store.newMessageId(),
-        conversation,
-        sender.id(),
-        "phone",
-        clientMsgId,
-        "image",
-        Map.of("mediaId", "md-" + clientMsgId, "width", 10));
+        store.newMessageId(), conversation, sender.id(), "phone", clientMsgId, kind, body);
   }
 }
