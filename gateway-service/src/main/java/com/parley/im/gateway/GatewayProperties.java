@@ -143,7 +143,7 @@ public record GatewayProperties(
       @DefaultValue("http://127.0.0.1:8083") @NotNull URI messageServiceUri,
       @DefaultValue("5s") @NotNull Duration timeout,
       @DefaultValue("64") @Min(1) @Max(100) int maxBatch,
-      @DefaultValue("4") @Positive int maxInFlight,
+      @DefaultValue("16") @Positive int maxInFlight,
       @DefaultValue("10") @Min(0) int clientTracesPerSecond) {}
 
   /**

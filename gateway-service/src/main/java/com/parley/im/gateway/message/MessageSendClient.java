@@ -1,16 +1,17 @@
 package com.parley.im.gateway.message;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.annotation.JsonInclude;
 import com.parley.im.defaults.serviceauth.ServiceTokens;
 import com.parley.im.gateway.GatewayProperties;
 import com.parley.im.protocol.ErrorCodes;
+import com.parley.im.protocol.InternalSend;
+import com.parley.im.protocol.InternalSendRequest;
+import com.parley.im.protocol.InternalSendResponse;
+import com.parley.im.protocol.InternalSendResult;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -33,33 +34,31 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Hands the {@code send} frames of all sockets of this instance to message-service (ADR 0006 §1):
  * {@code POST {im.gateway.send.message-service-uri}/internal/messages/send} {@code {sends:[...]}}
- * answered with {@code {results:[...]}} in the same order, with this service's credential (ADR
- * 0007). While {@code max-in-flight} requests (4) are under way, later sends wait and leave
- * together in the next request (at most {@code max-batch}, 64), so a busy instance makes few large
- * requests and an idle one sends at once.
+ * answered with {@code {results:[...]}} in the same order ({@link InternalSendRequest}), with this
+ * service's credential (ADR 0007). While {@code max-in-flight} requests (16) are under way, later
+ * sends wait and leave together in the next request (at most {@code max-batch}, 64), so a busy
+ * instance makes few large requests and an idle one sends at once.
  *
- * <p>Promises: every {@link #send} completes with exactly one {@link Result}, never an error: the
- * service's result for that send, or {@code service_unavailable} when its request failed, timed out
- * ({@code im.gateway.send.timeout}, 5 s), or the circuit breaker {@code message-send} is open. One
- * device's sends leave in the order {@link #send} was called for them, and never in two requests at
- * once (ADR 0031): a request carries all of a device's waiting sends it has room for, and the
- * device's later sends wait until that request is answered. So a socket may pipeline its sends and
- * still have them stored, and answered, in the order it made them; other devices' sends do not wait
- * for it. Cannot promise: that a send answered {@code service_unavailable} was not stored (the
- * request may have failed after the commit); the client resends with the same id and
- * message-service's idempotency answers with the first ack.
+ * <p>Promises: every {@link #send} completes with exactly one {@link InternalSendResult}, never an
+ * error: the service's result for that send, or {@code service_unavailable} when its request
+ * failed, timed out ({@code im.gateway.send.timeout}, 5 s), or the circuit breaker {@code
+ * message-send} is open. One device's sends leave in the order {@link #send} was called for them,
+ * and never in two requests at once (ADR 0031): a request carries all of a device's waiting sends
+ * it has room for, and the device's later sends wait until that request is answered. So a socket
+ * may pipeline its sends and still have them stored, and answered, in the order it made them; other
+ * devices' sends do not wait for it. Cannot promise: that a send answered {@code
+ * service_unavailable} was not stored (the request may have failed after the commit); the client
+ * resends with the same id and message-service's idempotency answers with the first ack.
  */
 @Component
 public class MessageSendClient {
 
   private static final Logger log = LoggerFactory.getLogger(MessageSendClient.class);
-  static final String PATH = "/internal/messages/send";
 
   private final WebClient client;
   private final ReactiveCircuitBreaker breaker;
@@ -115,72 +114,31 @@ public class MessageSendClient {
         .register(registry);
   }
 
-  /**
-   * One validated {@code send} frame of a socket (the wire form of one element of sends), with the
-   * trace context of its {@code send} span when that is sampled (ADR 0028; left out otherwise).
-   */
-  public record Send(
-      String userId,
-      String deviceId,
-      String clientMsgId,
-      String conversationId,
-      String kind,
-      JsonNode body,
-      @JsonInclude(JsonInclude.Include.NON_NULL) String traceparent) {}
+  static final InternalSendResult UNAVAILABLE =
+      InternalSendResult.error(
+          ErrorCodes.SERVICE_UNAVAILABLE,
+          "The message could not be stored now; send it again.",
+          null);
 
-  /**
-   * message-service's answer to one send: {@code status} {@code ok} with {@code messageId,
-   * conversationId, seq, createdAt}, or {@code error} with {@code code, message} and, for rate
-   * limits, {@code retryAfterMs}.
-   */
-  @JsonIgnoreProperties(ignoreUnknown = true)
-  public record Result(
-      String status,
-      String messageId,
-      String conversationId,
-      Long seq,
-      Instant createdAt,
-      String code,
-      String message,
-      Long retryAfterMs) {
-
-    static final Result UNAVAILABLE =
-        error(
-            ErrorCodes.SERVICE_UNAVAILABLE, "The message could not be stored now; send it again.");
-
-    static Result error(String code, String message) {
-      return new Result("error", null, null, null, null, code, message, null);
-    }
-
-    /** Stored (or found stored by an earlier send with the same id): an ack. */
-    public boolean isOk() {
-      return "ok".equals(status) && messageId != null && seq != null && createdAt != null;
-    }
-  }
-
-  record Request(List<Send> sends) {}
-
-  @JsonIgnoreProperties(ignoreUnknown = true)
-  record Response(List<Result> results) {}
-
-  private record Waiting(Send send, BooleanSupplier gone, MonoSink<Result> sink) {
+  private record Waiting(
+      InternalSend send, BooleanSupplier gone, MonoSink<InternalSendResult> sink) {
     String device() {
       return send.userId() + '\u0000' + send.deviceId();
     }
   }
 
   /** Queues one send for the next request; completes with its result (never with an error). */
-  public Mono<Result> send(Send send) {
+  public Mono<InternalSendResult> send(InternalSend send) {
     return send(send, () -> false);
   }
 
   /**
-   * Like {@link #send(Send)}, for a send whose socket may close before it leaves: once {@code gone}
-   * says so, a send still waiting is not sent at all (it completes with {@code
+   * Like {@link #send(InternalSend)}, for a send whose socket may close before it leaves: once
+   * {@code gone} says so, a send still waiting is not sent at all (it completes with {@code
    * service_unavailable}), so what a dropped socket leaves stored is a prefix of what it sent, as
    * when it sent one at a time (ADR 0031); the client resends the rest.
    */
-  public Mono<Result> send(Send send, BooleanSupplier gone) {
+  public Mono<InternalSendResult> send(InternalSend send, BooleanSupplier gone) {
     return Mono.create(
         sink -> {
           waiting.offer(new Waiting(send, gone, sink));
@@ -229,7 +187,7 @@ public class MessageSendClient {
       Waiting next = it.next();
       if (next.gone().getAsBoolean()) {
         it.remove();
-        next.sink().success(Result.UNAVAILABLE);
+        next.sink().success(UNAVAILABLE);
         continue;
       }
       String device = next.device();
@@ -246,26 +204,26 @@ public class MessageSendClient {
   }
 
   private void post(List<Waiting> batch) {
-    List<Send> sends = new ArrayList<>(batch.size());
+    List<InternalSend> sends = new ArrayList<>(batch.size());
     for (Waiting w : batch) {
       sends.add(w.send());
     }
     requests.increment();
     batchSize.record(sends.size());
-    Mono<List<Result>> call =
-        Mono.fromCallable(() -> json.writeValueAsString(new Request(sends)))
+    Mono<List<InternalSendResult>> call =
+        Mono.fromCallable(() -> json.writeValueAsString(new InternalSendRequest(sends)))
             .flatMap(
                 body ->
                     client
                         .post()
-                        .uri(PATH)
+                        .uri(InternalSendRequest.PATH)
                         .contentType(MediaType.APPLICATION_JSON)
                         .accept(MediaType.APPLICATION_JSON)
                         .bodyValue(body)
                         .exchangeToMono(
                             response ->
                                 response.statusCode().is2xxSuccessful()
-                                    ? response.bodyToMono(Response.class)
+                                    ? response.bodyToMono(InternalSendResponse.class)
                                     : response.createError()))
             .switchIfEmpty(Mono.error(() -> new IllegalStateException("An empty answer")))
             .timeout(settings.timeout())
@@ -282,7 +240,7 @@ public class MessageSendClient {
                     sends.size(),
                     e.toString());
               }
-              return Mono.just(Collections.nCopies(sends.size(), Result.UNAVAILABLE));
+              return Mono.just(Collections.nCopies(sends.size(), UNAVAILABLE));
             })
         // After the answers went out: the next request may start, and carry these devices' sends.
         .doFinally(
@@ -296,7 +254,7 @@ public class MessageSendClient {
         .subscribe(results -> answer(batch, results));
   }
 
-  private static List<Result> resultsOf(Response response, int expected) {
+  private static List<InternalSendResult> resultsOf(InternalSendResponse response, int expected) {
     if (response == null
         || response.results() == null
         || response.results().size() != expected
@@ -313,10 +271,10 @@ public class MessageSendClient {
     return response.results();
   }
 
-  private void answer(List<Waiting> batch, List<Result> results) {
+  private void answer(List<Waiting> batch, List<InternalSendResult> results) {
     for (int i = 0; i < batch.size(); i++) {
-      Result result = results.get(i);
-      if (result == Result.UNAVAILABLE) {
+      InternalSendResult result = results.get(i);
+      if (result == UNAVAILABLE) {
         unavailable.increment();
       } else if (result.isOk()) {
         ok.increment();

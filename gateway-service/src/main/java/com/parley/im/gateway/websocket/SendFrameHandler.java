@@ -8,8 +8,10 @@ import com.parley.im.gateway.session.ClientSession;
 import com.parley.im.gateway.session.FrameEncoder;
 import com.parley.im.protocol.ErrorCodes;
 import com.parley.im.protocol.Frames;
+import com.parley.im.protocol.InternalSend;
+import com.parley.im.protocol.InternalSendResult;
+import com.parley.im.protocol.MessageKinds;
 import io.micrometer.tracing.Span;
-import java.util.Set;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
@@ -29,10 +31,6 @@ import tools.jackson.databind.JsonNode;
  */
 @Component
 class SendFrameHandler implements FrameHandler {
-
-  /** Kinds a client may send; {@code system} and {@code recall} are written by the server. */
-  static final Set<String> CLIENT_KINDS =
-      Set.of("text", "emoji", "image", "voice", "video", "file", "location", "custom");
 
   /** Sends of one socket that may wait for their answers while its next frames are read. */
   static final int PIPELINED = 32;
@@ -59,15 +57,15 @@ class SendFrameHandler implements FrameHandler {
     }
     String conversationId = Fields.requireString(frame, "conversationId", Fields.MAX_REF);
     String kind = Fields.requireString(frame, "kind", 32);
-    if (!CLIENT_KINDS.contains(kind)) {
-      throw Fields.invalid("kind must be one of " + CLIENT_KINDS + ".");
+    if (!MessageKinds.CLIENT.contains(kind)) {
+      throw Fields.invalid(MessageKinds.clientKindsRequired());
     }
     JsonNode body = Fields.requireObject(frame, "body");
     Span span = tracing.start(clientTraceparent(frame));
     Mono<Void> answered =
         sends
             .send(
-                new MessageSendClient.Send(
+                new InternalSend(
                     session.userId(),
                     session.deviceId(),
                     id,
@@ -107,7 +105,7 @@ class SendFrameHandler implements FrameHandler {
     return value != null && value.isString() ? value.asString() : null;
   }
 
-  private static Object answer(String id, MessageSendClient.Result result) {
+  private static Object answer(String id, InternalSendResult result) {
     if (result.isOk()) {
       return new Frames.Ack(
           id, result.messageId(), result.conversationId(), result.seq(), result.createdAt());

@@ -10,6 +10,9 @@ import au.com.dius.pact.consumer.junit5.PactTestFor;
 import au.com.dius.pact.core.model.V4Pact;
 import au.com.dius.pact.core.model.annotations.Pact;
 import com.parley.im.gateway.ConsumerPacts;
+import com.parley.im.protocol.InternalSend;
+import com.parley.im.protocol.InternalSendRequest;
+import com.parley.im.protocol.InternalSendResult;
 import com.parley.im.testsupport.PactCredentials;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -56,7 +59,7 @@ class MessageServicePactTests {
         .given("the sender is a member of a direct conversation")
         .uponReceiving("a send in a conversation of the sender")
         .method("POST")
-        .path(MessageSendClient.PATH)
+        .path(InternalSendRequest.PATH)
         .matchHeader(PactCredentials.HEADER, PactCredentials.PATTERN, PactCredentials.EXAMPLE)
         .matchHeader("Content-Type", "application/json.*", "application/json")
         .body(sendsOf("c-1"))
@@ -82,7 +85,7 @@ class MessageServicePactTests {
         .given("the sender is not a member of the conversation")
         .uponReceiving("a send in a conversation the sender is not a member of")
         .method("POST")
-        .path(MessageSendClient.PATH)
+        .path(InternalSendRequest.PATH)
         .matchHeader(PactCredentials.HEADER, PactCredentials.PATTERN, PactCredentials.EXAMPLE)
         .matchHeader("Content-Type", "application/json.*", "application/json")
         .body(sendsOf("c-2"))
@@ -102,7 +105,7 @@ class MessageServicePactTests {
   @Test
   @PactTestFor(pactMethod = "aSendIsStored")
   void aStoredSendIsAnAck(MockServer messageService) {
-    MessageSendClient.Result result =
+    InternalSendResult result =
         client(messageService).send(send("c-1")).block(Duration.ofSeconds(10));
 
     assertThat(result.isOk()).as("%s", result).isTrue();
@@ -115,7 +118,7 @@ class MessageServicePactTests {
   @Test
   @PactTestFor(pactMethod = "aSendOfANonMemberIsRefused")
   void aRefusedSendKeepsItsCode(MockServer messageService) {
-    MessageSendClient.Result result =
+    InternalSendResult result =
         client(messageService).send(send("c-2")).block(Duration.ofSeconds(10));
 
     assertThat(result.isOk()).isFalse();
@@ -123,8 +126,8 @@ class MessageServicePactTests {
     assertThat(result.message()).isEqualTo("You are not a member of this conversation.");
   }
 
-  private static MessageSendClient.Send send(String clientMsgId) {
-    return new MessageSendClient.Send(
+  private static InternalSend send(String clientMsgId) {
+    return new InternalSend(
         USER,
         "phone",
         clientMsgId,

@@ -13,6 +13,8 @@ import com.parley.im.gateway.message.SendTracing;
 import com.parley.im.gateway.session.ClientSession;
 import com.parley.im.gateway.session.FrameEncoder;
 import com.parley.im.gateway.session.TestSessions;
+import com.parley.im.protocol.InternalSend;
+import com.parley.im.protocol.InternalSendResult;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -64,9 +66,9 @@ class FrameFuzzTests {
     when(sends.send(any()))
         .thenAnswer(
             call -> {
-              MessageSendClient.Send send = call.getArgument(0);
+              InternalSend send = call.getArgument(0);
               return Mono.just(
-                  new MessageSendClient.Result(
+                  new InternalSendResult(
                       "ok", "m-1", send.conversationId(), 1L, Instant.EPOCH, null, null, null));
             });
     FrameEncoder frames = new FrameEncoder(JSON);

@@ -6,6 +6,7 @@ import com.parley.im.message.store.NewMessage;
 import com.parley.im.message.store.R2dbcMessageStore;
 import com.parley.im.message.store.StoredMessage;
 import com.parley.im.protocol.ErrorCodes;
+import com.parley.im.protocol.MessageKinds;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,7 +58,7 @@ class RecallService {
                                 ApiException.forbidden(
                                     ErrorCodes.FORBIDDEN, "Only the sender may recall a message."));
                           }
-                          if ("system".equals(target.kind()) || "recall".equals(target.kind())) {
+                          if (MessageKinds.SERVER.contains(target.kind())) {
                             return Mono.error(
                                 ApiException.forbidden(
                                     ErrorCodes.FORBIDDEN,

@@ -1,9 +1,10 @@
 package com.parley.im.message.send;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import com.parley.im.defaults.ApiException;
 import com.parley.im.protocol.ErrorCodes;
-import java.time.Instant;
+import com.parley.im.protocol.InternalSendRequest;
+import com.parley.im.protocol.InternalSendResponse;
+import com.parley.im.protocol.InternalSendResult;
 import java.util.List;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -11,62 +12,12 @@ import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 
 /**
- * {@code POST /internal/messages/send}: the gateways' sends (ADR 0006 §1), 1-100 per request,
- * answered in the same order with an ack or an error each. Never routed from outside.
+ * {@code POST /internal/messages/send}: the gateways' sends (ADR 0006 §1, {@link
+ * InternalSendRequest}), 1-100 per request, answered in the same order with an ack or an error
+ * each. Never routed from outside.
  */
 @RestController
 class InternalSendController {
-
-  static final int MAX_SENDS = 100;
-
-  /** The request: the sends of many sockets. */
-  record InternalSendRequest(List<InternalSend> sends) {}
-
-  /**
-   * One {@code send} frame with the socket's user and device, and the trace context of the
-   * gateway's {@code send} span when it is sampled (ADR 0028; absent otherwise).
-   */
-  record InternalSend(
-      String userId,
-      String deviceId,
-      String clientMsgId,
-      String conversationId,
-      String kind,
-      Object body,
-      String traceparent) {}
-
-  /** The answer. */
-  record InternalSendResponse(List<Result> results) {}
-
-  /** {@code status} "ok" (an ack's fields) or "error" (code, message, retryAfterMs?). */
-  @JsonInclude(JsonInclude.Include.NON_NULL)
-  record Result(
-      String status,
-      String messageId,
-      String conversationId,
-      Long seq,
-      Instant createdAt,
-      String code,
-      String message,
-      Long retryAfterMs) {
-
-    static Result of(SendOutcome outcome) {
-      if (outcome.ok()) {
-        var m = outcome.message();
-        return new Result(
-            "ok", m.messageId(), m.conversationId(), m.seq(), m.createdAt(), null, null, null);
-      }
-      return new Result(
-          "error",
-          null,
-          null,
-          null,
-          null,
-          outcome.error().code(),
-          outcome.error().getMessage(),
-          outcome.retryAfterMs());
-    }
-  }
 
   private final SendService sending;
 
@@ -74,12 +25,12 @@ class InternalSendController {
     this.sending = sending;
   }
 
-  @PostMapping("/internal/messages/send")
+  @PostMapping(InternalSendRequest.PATH)
   Mono<InternalSendResponse> send(@RequestBody InternalSendRequest request) {
     if (request == null
         || request.sends() == null
         || request.sends().isEmpty()
-        || request.sends().size() > MAX_SENDS) {
+        || request.sends().size() > InternalSendRequest.MAX_SENDS) {
       return Mono.error(
           ApiException.badRequest(ErrorCodes.VALIDATION_FAILED, "sends must have 1-100 sends."));
     }
@@ -100,6 +51,18 @@ class InternalSendController {
             .toList();
     return sending
         .send(commands)
-        .map(outcomes -> new InternalSendResponse(outcomes.stream().map(Result::of).toList()));
+        .map(
+            outcomes ->
+                new InternalSendResponse(
+                    outcomes.stream().map(InternalSendController::resultOf).toList()));
+  }
+
+  private static InternalSendResult resultOf(SendOutcome outcome) {
+    if (outcome.ok()) {
+      var m = outcome.message();
+      return InternalSendResult.ok(m.messageId(), m.conversationId(), m.seq(), m.createdAt());
+    }
+    return InternalSendResult.error(
+        outcome.error().code(), outcome.error().getMessage(), outcome.retryAfterMs());
   }
 }

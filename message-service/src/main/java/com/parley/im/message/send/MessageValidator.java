@@ -1,10 +1,10 @@
 package com.parley.im.message.send;
 
+import com.parley.im.protocol.MessageKinds;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -27,9 +27,6 @@ class MessageValidator {
   static final int MAX_FILE_NAME = 255;
   static final int MAX_LABEL = 256;
   static final int MAX_CUSTOM_BYTES = 16 * 1024;
-
-  static final Set<String> CLIENT_KINDS =
-      Set.of("text", "emoji", "image", "voice", "video", "file", "location", "custom");
 
   private final SensitiveWordFilter words;
   private final JsonMapper json;
@@ -59,11 +56,11 @@ class MessageValidator {
           "clientMsgId and conversationId may not contain control characters.");
     }
     String kind = send.kind();
-    if ("system".equals(kind) || "recall".equals(kind)) {
+    if (MessageKinds.SERVER.contains(kind)) {
       throw SendErrors.invalid("Messages of kind " + kind + " are written by the server only.");
     }
-    if (kind == null || !CLIENT_KINDS.contains(kind)) {
-      throw SendErrors.invalid("kind must be one of " + CLIENT_KINDS + ".");
+    if (kind == null || !MessageKinds.CLIENT.contains(kind)) {
+      throw SendErrors.invalid(MessageKinds.clientKindsRequired());
     }
     if (!(send.body() instanceof Map<?, ?> raw)) {
       throw SendErrors.invalid("body must be a JSON object.");
