@@ -9,6 +9,9 @@ import com.parley.im.events.MessageStored;
 import com.parley.im.message.conversation.ConversationAccess;
 import com.parley.im.message.store.R2dbcMessageStore;
 import com.parley.im.message.store.StoredMessage;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,11 +20,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
@@ -88,16 +94,44 @@ public class MessageFanOut implements OutboxRelayListener, DisposableBean {
   private final DeliveryPublisher deliveries;
   private final JsonMapper json;
 
+  @Autowired
   MessageFanOut(
       R2dbcMessageStore store,
       ConversationAccess access,
       DeliveryPublisher deliveries,
-      JsonMapper json) {
+      JsonMapper json,
+      ObjectProvider<MeterRegistry> meters) {
+    this(store, access, deliveries, json, meters.getIfAvailable(SimpleMeterRegistry::new));
+  }
+
+  MessageFanOut(
+      R2dbcMessageStore store,
+      ConversationAccess access,
+      DeliveryPublisher deliveries,
+      JsonMapper json,
+      MeterRegistry meters) {
     this.store = store;
     this.access = access;
     this.deliveries = deliveries;
     this.json = json;
-    this.pushing = committed.asFlux().concatMap(this::push).name("message.push").subscribe();
+    Timer pushed =
+        Timer.builder("im.message.push")
+            .description(
+                "One committed batch's push, once the pushes before it are done, to the broker")
+            .register(meters);
+    this.pushing =
+        committed
+            .asFlux()
+            .concatMap(
+                batch -> {
+                  long committedAt = System.nanoTime();
+                  return push(batch)
+                      .doFinally(
+                          signal ->
+                              pushed.record(System.nanoTime() - committedAt, TimeUnit.NANOSECONDS));
+                })
+            .name("message.push")
+            .subscribe();
   }
 
   /**

@@ -9,6 +9,10 @@ import com.parley.im.message.store.R2dbcMessageStore;
 import com.parley.im.message.store.R2dbcMessageStore.IdempotencyKey;
 import com.parley.im.message.store.StoredMessage;
 import com.parley.im.protocol.ErrorCodes;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.tracing.Span;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,10 +23,12 @@ import java.util.Queue;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.ReactiveTransactionManager;
@@ -58,7 +64,7 @@ class SendBatcher {
   /** A checked send: its command and the body to store. */
   record Accepted(SendCommand send, java.util.Map<String, Object> body) {}
 
-  private record Pending(Accepted accepted, Sinks.One<SendOutcome> answer) {
+  private record Pending(Accepted accepted, Sinks.One<SendOutcome> answer, long queuedAt) {
     IdempotencyKey key() {
       return new IdempotencyKey(accepted.send().userId(), accepted.send().clientMsgId());
     }
@@ -76,13 +82,17 @@ class SendBatcher {
   private final Queue<Pending> queue = new ConcurrentLinkedQueue<>();
   private final AtomicInteger queued = new AtomicInteger();
   private final AtomicBoolean running = new AtomicBoolean();
+  private final DistributionSummary batchSize;
+  private final Timer waited;
+  private final Timer stored;
 
   SendBatcher(
       R2dbcMessageStore store,
       MessageFanOut fanOut,
       ReactiveTransactionManager transactions,
       SendProperties properties,
-      MessageTracing tracing) {
+      MessageTracing tracing,
+      ObjectProvider<MeterRegistry> meters) {
     this.store = store;
     this.fanOut = fanOut;
     this.tracing = tracing;
@@ -90,6 +100,19 @@ class SendBatcher {
     this.maxSize = properties.sendBatch().maxSize();
     this.maxQueued = properties.sendBatch().maxQueued();
     this.pushOnCommit = properties.pushOnCommit();
+    MeterRegistry registry = meters.getIfAvailable(SimpleMeterRegistry::new);
+    this.batchSize =
+        DistributionSummary.builder("im.message.send.batch")
+            .description("Sends per batch transaction")
+            .register(registry);
+    this.waited =
+        Timer.builder("im.message.send.queued")
+            .description("How long the oldest send of a batch waited for the batch to start")
+            .register(registry);
+    this.stored =
+        Timer.builder("im.message.send.transaction")
+            .description("One batch's transaction, from its start to its answers")
+            .register(registry);
   }
 
   /** Queues the sends in list order; answers each once it is stored (or refused), in list order. */
@@ -103,7 +126,7 @@ class SendBatcher {
     }
     List<Pending> pendings = new ArrayList<>(sends.size());
     for (Accepted send : sends) {
-      Pending pending = new Pending(send, Sinks.one());
+      Pending pending = new Pending(send, Sinks.one(), System.nanoTime());
       pendings.add(pending);
       queue.add(pending);
     }
@@ -121,9 +144,13 @@ class SendBatcher {
       }
       if (!batch.isEmpty()) {
         queued.addAndGet(-batch.size());
+        long started = System.nanoTime();
+        batchSize.record(batch.size());
+        waited.record(started - batch.get(0).queuedAt(), TimeUnit.NANOSECONDS);
         store(batch)
             .doFinally(
                 signal -> {
+                  stored.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
                   running.set(false);
                   drain();
                 })

@@ -17,6 +17,7 @@ import com.parley.im.message.conversation.ConversationAccess;
 import com.parley.im.message.fanout.MessageFanOut.Committed;
 import com.parley.im.message.store.R2dbcMessageStore;
 import com.parley.im.message.store.StoredMessage;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -50,7 +51,8 @@ class MessageFanOutTests {
               brokerDown.get()
                   ? Mono.error(new IllegalStateException("broker down"))
                   : Mono.fromRunnable(() -> delivered.add(deliveries)),
-          json);
+          json,
+          new SimpleMeterRegistry());
 
   private final StoredMessage message =
       new StoredMessage(
