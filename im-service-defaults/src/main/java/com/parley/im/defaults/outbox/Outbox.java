@@ -86,7 +86,12 @@ public class Outbox {
     return commits.asFlux();
   }
 
-  private Mono<Void> wakeRelayAfterCommit() {
+  /**
+   * Wakes the relay once the current transaction commits (at once outside a transaction). For a
+   * caller that writes its {@code outbox_event} rows itself, in the statement that makes its change
+   * (one round trip less per transaction); {@link #append} calls it for its own rows.
+   */
+  public Mono<Void> wakeRelayAfterCommit() {
     return TransactionSynchronizationManager.forCurrentTransaction()
         .doOnNext(
             tsm -> {

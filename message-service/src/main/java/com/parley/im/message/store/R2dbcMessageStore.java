@@ -164,15 +164,9 @@ public class R2dbcMessageStore implements MessageStore {
                         : keys.seal(message.messageId(), json.writeValueAsBytes(message.body())));
               }
               List<MessageStored> events = stored.stream().map(this::event).toList();
-              int last = events.size() - 1;
-              return write(stored, sealed, events.subList(0, last), messages)
-                  // The last event through the Outbox, which wakes the relay after the commit.
-                  .then(
-                      outbox.append(
-                          Destinations.MESSAGE_STORED,
-                          routingKey(events.get(last)),
-                          events.get(last),
-                          messages.get(last).traceparent()))
+              // The events in the same statement as the rows; the relay is woken after the commit.
+              return write(stored, sealed, events, messages)
+                  .then(outbox.wakeRelayAfterCommit())
                   .thenReturn(List.copyOf(stored));
             });
   }
@@ -249,15 +243,11 @@ public class R2dbcMessageStore implements MessageStore {
             + " change_xid = pg_current_xact_id()"
             + " from unnest(:rc::text[], :ru::text[], :rs::bigint[]) as v(c, u, s)"
             + " where m.conversation_id = v.c and m.user_id = v.u and m.read_seq < v.s"
+            + " returning 1), events as (insert into outbox_event (event_id, destination, event_type, payload,"
+            + " traceparent, routing_key) select e, :destination, :type, p, tp, rk"
+            + " from unnest(:ei::text[], :ep::text[], :et::text[], :er::text[]) with ordinality"
+            + " as t(e, p, tp, rk, n) order by n"
             + " returning 1)");
-    if (!events.isEmpty()) {
-      sql.append(
-          ", events as (insert into outbox_event (event_id, destination, event_type, payload,"
-              + " traceparent, routing_key) select e, :destination, :type, p, tp, rk"
-              + " from unnest(:ei::text[], :ep::text[], :et::text[], :er::text[]) with ordinality"
-              + " as t(e, p, tp, rk, n) order by n"
-              + " returning 1)");
-    }
     sql.append(" select count(*) from inserted");
     // All parameters bound at once: each bind() copies the spec's parameters, so binding the
     // eleven columns of 64 rows one by one copied them thousands of times per batch.
@@ -285,19 +275,13 @@ public class R2dbcMessageStore implements MessageStore {
     params.put("rc", highest.keySet().stream().map(k -> k.get(0)).toArray(String[]::new));
     params.put("ru", highest.keySet().stream().map(k -> k.get(1)).toArray(String[]::new));
     params.put("rs", highest.values().toArray(Long[]::new));
-    if (!events.isEmpty()) {
-      params.put("destination", Destinations.MESSAGE_STORED);
-      params.put("type", MessageStored.class.getSimpleName());
-      params.put("ei", events.stream().map(MessageStored::eventId).toArray(String[]::new));
-      params.put("ep", events.stream().map(json::writeValueAsString).toArray(String[]::new));
-      // Each message's trace context (ADR 0028), null for the unsampled ones.
-      params.put(
-          "et",
-          messages.subList(0, events.size()).stream()
-              .map(NewMessage::traceparent)
-              .toArray(String[]::new));
-      params.put("er", events.stream().map(R2dbcMessageStore::routingKey).toArray(String[]::new));
-    }
+    params.put("destination", Destinations.MESSAGE_STORED);
+    params.put("type", MessageStored.class.getSimpleName());
+    params.put("ei", events.stream().map(MessageStored::eventId).toArray(String[]::new));
+    params.put("ep", events.stream().map(json::writeValueAsString).toArray(String[]::new));
+    // Each message's trace context (ADR 0028), null for the unsampled ones.
+    params.put("et", messages.stream().map(NewMessage::traceparent).toArray(String[]::new));
+    params.put("er", events.stream().map(R2dbcMessageStore::routingKey).toArray(String[]::new));
     GenericExecuteSpec spec = db.sql(sql.toString()).bindValues(params);
     return spec.map(row -> row.get(0, Long.class)).one().then();
   }

@@ -151,7 +151,7 @@ class MessageStoreIntegrationTests extends MessagingIntegrationTestBase {
     User a = user();
     String group = group(a);
     TransactionalOperator tx = TransactionalOperator.create(transactions);
-    // The batch statement writes all events but the last; Outbox.append writes the last one.
+    // Batches of one and of several messages: the batch statement writes every event.
     List<List<NewMessage>> batches =
         List.of(
             List.of(
