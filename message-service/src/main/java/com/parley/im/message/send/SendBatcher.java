@@ -44,14 +44,15 @@ import reactor.core.publisher.Sinks;
  * ran.
  *
  * <p>A batch's transaction: drop repeats of one {@code (sender, clientMsgId)} within the batch
- * (they get the first's answer), lock the conversations' rows in id order, look up sends already
- * stored under their {@code (sender, clientMsgId)} (after the locks, so a concurrent first send of
- * the same id has committed and is found), then store the rest through {@link R2dbcMessageStore} in
- * one statement per step, seqs in arrival order. Every send is answered after the commit, and the
- * batch's new messages are handed to {@link MessageFanOut#pushCommitted} then (ADR 0030). If the
- * unique index on {@code (sender_id, client_msg_id)} fires (a resend raced into another
- * conversation, or another replica), the batch is retried once and the resend answered from the
- * row.
+ * (they get the first's answer), lock the conversations' rows in id order and look up sends already
+ * stored under their {@code (sender, clientMsgId)} in the same statement, then store the rest
+ * through {@link R2dbcMessageStore} in one statement per step, seqs in arrival order. A first send
+ * of the same id that another replica committed while this transaction waited for a lock is not in
+ * the look-up's snapshot; the unique index catches it (below). Every send is answered after the
+ * commit, and the batch's new messages are handed to {@link MessageFanOut#pushCommitted} then (ADR
+ * 0030). If the unique index on {@code (sender_id, client_msg_id)} fires (a resend raced into
+ * another conversation, or another replica), the batch is retried once and the resend answered from
+ * the row.
  *
  * <p>Promises: a send is acknowledged only once it is durably stored; sends of one caller list keep
  * their relative order in the queue, so one device's sends get seqs in the order it sent them; a
@@ -231,62 +232,56 @@ class SendBatcher {
             .toList();
     Mono<Map<IdempotencyKey, SendOutcome>> work =
         store
-            .lockConversations(conversations)
+            .lockConversationsAndFindResent(conversations, keys)
             .flatMap(
-                existing ->
-                    store
-                        .findByIdempotencyKeys(keys)
-                        .flatMap(
-                            resent -> {
-                              Map<IdempotencyKey, SendOutcome> outcomes = new HashMap<>();
-                              List<NewMessage> fresh = new ArrayList<>();
-                              List<IdempotencyKey> freshKeys = new ArrayList<>();
-                              for (int i = 0; i < sends.size(); i++) {
-                                SendCommand send = sends.get(i).send();
-                                IdempotencyKey key = keys.get(i);
-                                StoredMessage first = resent.get(key);
-                                if (first != null) {
-                                  outcomes.put(key, SendOutcome.stored(first, false));
-                                } else if (!existing.contains(send.conversationId())) {
-                                  outcomes.put(
-                                      key,
-                                      SendOutcome.refused(
-                                          ApiException.notFound(
-                                              ErrorCodes.NOT_MEMBER, "No such conversation.")));
-                                } else {
-                                  fresh.add(
-                                      new NewMessage(
-                                          store.newMessageId(),
-                                          send.conversationId(),
-                                          send.userId(),
-                                          send.deviceId(),
-                                          send.clientMsgId(),
-                                          send.kind(),
-                                          sends.get(i).body(),
-                                          send.traceparent()));
-                                  freshKeys.add(key);
-                                }
-                              }
-                              return store
-                                  .append(fresh)
-                                  .map(
-                                      stored -> {
-                                        // Before the commit, so the relay never sees a row
-                                        // whose batch push it does not know of (ADR 0030).
-                                        if (pushOnCommit) {
-                                          fanOut.expect(
-                                              stored.stream()
-                                                  .map(StoredMessage::messageId)
-                                                  .toList());
-                                        }
-                                        for (int i = 0; i < stored.size(); i++) {
-                                          outcomes.put(
-                                              freshKeys.get(i),
-                                              SendOutcome.stored(stored.get(i), true));
-                                        }
-                                        return outcomes;
-                                      });
-                            }));
+                locked -> {
+                  Set<String> existing = locked.conversations();
+                  Map<IdempotencyKey, StoredMessage> resent = locked.resent();
+                  Map<IdempotencyKey, SendOutcome> outcomes = new HashMap<>();
+                  List<NewMessage> fresh = new ArrayList<>();
+                  List<IdempotencyKey> freshKeys = new ArrayList<>();
+                  for (int i = 0; i < sends.size(); i++) {
+                    SendCommand send = sends.get(i).send();
+                    IdempotencyKey key = keys.get(i);
+                    StoredMessage first = resent.get(key);
+                    if (first != null) {
+                      outcomes.put(key, SendOutcome.stored(first, false));
+                    } else if (!existing.contains(send.conversationId())) {
+                      outcomes.put(
+                          key,
+                          SendOutcome.refused(
+                              ApiException.notFound(
+                                  ErrorCodes.NOT_MEMBER, "No such conversation.")));
+                    } else {
+                      fresh.add(
+                          new NewMessage(
+                              store.newMessageId(),
+                              send.conversationId(),
+                              send.userId(),
+                              send.deviceId(),
+                              send.clientMsgId(),
+                              send.kind(),
+                              sends.get(i).body(),
+                              send.traceparent()));
+                      freshKeys.add(key);
+                    }
+                  }
+                  return store
+                      .append(fresh)
+                      .map(
+                          stored -> {
+                            // Before the commit, so the relay never sees a row
+                            // whose batch push it does not know of (ADR 0030).
+                            if (pushOnCommit) {
+                              fanOut.expect(stored.stream().map(StoredMessage::messageId).toList());
+                            }
+                            for (int i = 0; i < stored.size(); i++) {
+                              outcomes.put(
+                                  freshKeys.get(i), SendOutcome.stored(stored.get(i), true));
+                            }
+                            return outcomes;
+                          });
+                });
     return tx.transactional(Mono.defer(() -> work));
   }
 }

@@ -147,6 +147,46 @@ class MessageStoreIntegrationTests extends MessagingIntegrationTestBase {
   }
 
   @Test
+  void theLockingLookUpAnswersTheConversationsThatExistAndTheSendsAlreadyStored() {
+    User a = user();
+    String group = group(a);
+    TransactionalOperator tx = TransactionalOperator.create(transactions);
+    StoredMessage first =
+        tx.transactional(
+                store
+                    .lockConversations(List.of(group))
+                    .then(store.append(List.of(message(group, a, "sent-once", "text")))))
+            .block(WAIT)
+            .get(0);
+
+    R2dbcMessageStore.Locked locked =
+        tx.transactional(
+                store.lockConversationsAndFindResent(
+                    List.of(group, "no-such-conversation"),
+                    List.of(
+                        new R2dbcMessageStore.IdempotencyKey(a.id(), "sent-once"),
+                        new R2dbcMessageStore.IdempotencyKey(a.id(), "never-sent"))))
+            .block(WAIT);
+
+    assertThat(locked.conversations()).containsExactly(group);
+    assertThat(locked.resent())
+        .containsOnlyKeys(new R2dbcMessageStore.IdempotencyKey(a.id(), "sent-once"));
+    StoredMessage found =
+        locked.resent().get(new R2dbcMessageStore.IdempotencyKey(a.id(), "sent-once"));
+    assertThat(found.messageId()).isEqualTo(first.messageId());
+    assertThat(found.seq()).isEqualTo(first.seq());
+    assertThat(found.body()).isEqualTo(Map.of("text", "t"));
+    // Nothing stored under the keys, and no conversation: an empty answer, not an error.
+    assertThat(
+            tx.transactional(
+                    store.lockConversationsAndFindResent(
+                        List.of("no-such-conversation"),
+                        List.of(new R2dbcMessageStore.IdempotencyKey(a.id(), "never-sent"))))
+                .block(WAIT))
+        .isEqualTo(new R2dbcMessageStore.Locked(java.util.Set.of(), Map.of()));
+  }
+
+  @Test
   void aMessageWithMediaIsRoutedByTheMediaKeyTheOthersByTheirDestination() {
     User a = user();
     String group = group(a);
